@@ -1,0 +1,4 @@
+export * from './schema/index.ts';
+export * from './client.ts';
+export * from './rls.ts';
+export * from './migrate.ts';

@@ -1,0 +1,8 @@
+/** The whole schema: every table, enum and role the database has, and their row types. */
+export * from './access.ts';
+export * from './auth.ts';
+export * from './team.ts';
+export * from './tickets.ts';
+export * from './messages.ts';
+export * from './tags.ts';
+export * from './metadata.ts';

@@ -1,0 +1,66 @@
+import { sql } from 'drizzle-orm';
+import { index, pgEnum, pgPolicy, pgTable, text, timestamp, uuid } from 'drizzle-orm/pg-core';
+import { authenticated, currentUserId, isTeamMember } from './access.ts';
+import { users } from './auth.ts';
+import { teamMembers } from './team.ts';
+
+export const ticketStatuses = ['open', 'in_progress', 'waiting_on_customer', 'resolved', 'closed'] as const;
+export const ticketPriorities = ['low', 'medium', 'high', 'urgent'] as const;
+export const ticketStatus = pgEnum('ticket_status', ticketStatuses);
+export const ticketPriority = pgEnum('ticket_priority', ticketPriorities);
+
+export const tickets = pgTable(
+  'tickets',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    title: text('title').notNull(),
+    description: text('description').notNull(),
+    status: ticketStatus('status').notNull().default('open'),
+    priority: ticketPriority('priority').notNull().default('medium'),
+    customerId: uuid('customer_id').notNull().references(() => users.id),
+    assignedTo: uuid('assigned_to').references(() => teamMembers.id),
+    createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+    updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
+    resolvedAt: timestamp('resolved_at', { withTimezone: true }),
+    firstResponseAt: timestamp('first_response_at', { withTimezone: true }),
+    dueDate: timestamp('due_date', { withTimezone: true }),
+  },
+  (t) => [
+    index('tickets_customer_id_idx').on(t.customerId),
+    index('tickets_assigned_to_idx').on(t.assignedTo),
+    index('tickets_status_idx').on(t.status),
+    // Keyset pagination, newest first: a customer's own list, a status queue, the whole queue.
+    index('tickets_customer_created_idx').on(t.customerId, t.createdAt.desc(), t.id.desc()),
+    index('tickets_status_created_idx').on(t.status, t.createdAt.desc(), t.id.desc()),
+    index('tickets_created_idx').on(t.createdAt.desc(), t.id.desc()),
+
+    pgPolicy('Customers can view their own tickets', {
+      for: 'select',
+      to: authenticated,
+      using: sql`${t.customerId} = ${currentUserId}`,
+    }),
+    // The seed let a customer insert any status, assignee and SLA timestamps; a new ticket from
+    // a customer is open, unassigned and untouched. (Timestamps and due date: migration 0002.)
+    pgPolicy('Customers can create tickets', {
+      for: 'insert',
+      to: authenticated,
+      withCheck: sql`${t.customerId} = ${currentUserId} and ${t.status} = 'open' and ${t.assignedTo} is null and ${t.resolvedAt} is null and ${t.firstResponseAt} is null`,
+    }),
+    // Closing is the one change a customer makes directly; a trigger (0002) refuses any other column.
+    pgPolicy('Customers can close their own tickets', {
+      for: 'update',
+      to: authenticated,
+      using: sql`${t.customerId} = ${currentUserId}`,
+      withCheck: sql`${t.customerId} = ${currentUserId} and ${t.status} = 'closed'`,
+    }),
+    pgPolicy('Team members can view all tickets', { for: 'select', to: authenticated, using: isTeamMember }),
+    pgPolicy('Team members can create tickets', { for: 'insert', to: authenticated, withCheck: isTeamMember }),
+    pgPolicy('Team members can update tickets', { for: 'update', to: authenticated, using: isTeamMember, withCheck: isTeamMember }),
+    pgPolicy('Team members can delete tickets', { for: 'delete', to: authenticated, using: isTeamMember }),
+  ],
+);
+
+export type TicketStatus = (typeof ticketStatuses)[number];
+export type TicketPriority = (typeof ticketPriorities)[number];
+export type Ticket = typeof tickets.$inferSelect;
+export type NewTicket = typeof tickets.$inferInsert;
