@@ -84,7 +84,7 @@ CREATE INDEX "ticket_messages_thread_idx" ON "ticket_messages" USING btree ("tic
 CREATE INDEX "ticket_tag_relations_ticket_id_idx" ON "ticket_tag_relations" USING btree ("ticket_id");--> statement-breakpoint
 CREATE INDEX "ticket_tag_relations_tag_id_idx" ON "ticket_tag_relations" USING btree ("tag_id");--> statement-breakpoint
 CREATE INDEX "ticket_metadata_ticket_id_idx" ON "ticket_metadata" USING btree ("ticket_id");--> statement-breakpoint
-CREATE POLICY "Signed-in users can view the team" ON "team_members" AS PERMISSIVE FOR SELECT TO "authenticated" USING (true);--> statement-breakpoint
+CREATE POLICY "Signed-in users can view the team" ON "team_members" AS PERMISSIVE FOR SELECT TO "authenticated" USING ((select auth.uid()) is not null);--> statement-breakpoint
 CREATE POLICY "Admins can add team members" ON "team_members" AS PERMISSIVE FOR INSERT TO "authenticated" WITH CHECK ((select private.is_admin()));--> statement-breakpoint
 CREATE POLICY "Admins can update team members" ON "team_members" AS PERMISSIVE FOR UPDATE TO "authenticated" USING ((select private.is_admin())) WITH CHECK ((select private.is_admin()));--> statement-breakpoint
 CREATE POLICY "Admins can remove team members" ON "team_members" AS PERMISSIVE FOR DELETE TO "authenticated" USING ((select private.is_admin()));--> statement-breakpoint
@@ -105,7 +105,7 @@ CREATE POLICY "Customers can view tag relations" ON "ticket_tag_relations" AS PE
 CREATE POLICY "Team members can view all tag relations" ON "ticket_tag_relations" AS PERMISSIVE FOR SELECT TO "authenticated" USING ((select private.is_team_member()));--> statement-breakpoint
 CREATE POLICY "Team members can tag tickets" ON "ticket_tag_relations" AS PERMISSIVE FOR INSERT TO "authenticated" WITH CHECK ((select private.is_team_member()));--> statement-breakpoint
 CREATE POLICY "Team members can untag tickets" ON "ticket_tag_relations" AS PERMISSIVE FOR DELETE TO "authenticated" USING ((select private.is_team_member()));--> statement-breakpoint
-CREATE POLICY "Customers can view tags" ON "ticket_tags" AS PERMISSIVE FOR SELECT TO "authenticated" USING (true);--> statement-breakpoint
+CREATE POLICY "Customers can view tags" ON "ticket_tags" AS PERMISSIVE FOR SELECT TO "authenticated" USING ((select auth.uid()) is not null);--> statement-breakpoint
 CREATE POLICY "Team members can create tags" ON "ticket_tags" AS PERMISSIVE FOR INSERT TO "authenticated" WITH CHECK ((select private.is_team_member()));--> statement-breakpoint
 CREATE POLICY "Team members can update tags" ON "ticket_tags" AS PERMISSIVE FOR UPDATE TO "authenticated" USING ((select private.is_team_member())) WITH CHECK ((select private.is_team_member()));--> statement-breakpoint
 CREATE POLICY "Team members can delete tags" ON "ticket_tags" AS PERMISSIVE FOR DELETE TO "authenticated" USING ((select private.is_team_member()));--> statement-breakpoint

@@ -12,6 +12,9 @@ export const authenticated = pgRole('authenticated').existing();
 /** The signed-in user's id, from `request.jwt.claims`; null when there are no claims. */
 export const currentUserId = sql`(select auth.uid())`;
 
+/** True when the transaction carries a user's identity at all. */
+export const isSignedIn = sql`(select auth.uid()) is not null`;
+
 /** True when the signed-in user is on the team (agent or admin). */
 export const isTeamMember = sql`(select private.is_team_member())`;
 

@@ -1,6 +1,6 @@
 import { sql } from 'drizzle-orm';
 import { check, index, pgPolicy, pgTable, primaryKey, text, timestamp, uuid } from 'drizzle-orm/pg-core';
-import { authenticated, isTeamMember, ownsTicket } from './access.ts';
+import { authenticated, isSignedIn, isTeamMember, ownsTicket } from './access.ts';
 import { tickets } from './tickets.ts';
 
 export const ticketTags = pgTable(
@@ -15,7 +15,8 @@ export const ticketTags = pgTable(
   (t) => [
     // Colors are rendered into styles by the widget and the console: only #rrggbb gets through.
     check('ticket_tags_color_is_hex', sql`${t.color} ~ '^#[0-9a-fA-F]{6}$'`),
-    pgPolicy('Customers can view tags', { for: 'select', to: authenticated, using: sql`true` }),
+    // The seed said `using (true)`; a transaction with no identity sees nothing anywhere.
+    pgPolicy('Customers can view tags', { for: 'select', to: authenticated, using: isSignedIn }),
     pgPolicy('Team members can create tags', { for: 'insert', to: authenticated, withCheck: isTeamMember }),
     pgPolicy('Team members can update tags', { for: 'update', to: authenticated, using: isTeamMember, withCheck: isTeamMember }),
     pgPolicy('Team members can delete tags', { for: 'delete', to: authenticated, using: isTeamMember }),

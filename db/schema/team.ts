@@ -1,6 +1,5 @@
-import { sql } from 'drizzle-orm';
 import { pgEnum, pgPolicy, pgTable, text, timestamp, uuid } from 'drizzle-orm/pg-core';
-import { authenticated, isAdmin } from './access.ts';
+import { authenticated, isAdmin, isSignedIn } from './access.ts';
 import { users } from './auth.ts';
 
 export const teamRoles = ['agent', 'admin'] as const;
@@ -17,7 +16,7 @@ export const teamMembers = pgTable(
   },
   () => [
     // Display names appear beside team replies in every customer's thread.
-    pgPolicy('Signed-in users can view the team', { for: 'select', to: authenticated, using: sql`true` }),
+    pgPolicy('Signed-in users can view the team', { for: 'select', to: authenticated, using: isSignedIn }),
     pgPolicy('Admins can add team members', { for: 'insert', to: authenticated, withCheck: isAdmin }),
     pgPolicy('Admins can update team members', { for: 'update', to: authenticated, using: isAdmin, withCheck: isAdmin }),
     pgPolicy('Admins can remove team members', { for: 'delete', to: authenticated, using: isAdmin }),
