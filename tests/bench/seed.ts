@@ -95,7 +95,7 @@ async function catalogFingerprint(db: Database): Promise<string> {
              from pg_constraint where conrelid in (${loadTables}) or confrelid in (${loadTables})
            union all
            select 'trigger ' || tgrelid::regclass::text || ' ' || tgname || ' enabled=' || tgenabled
-             from pg_trigger where tgrelid in (${loadTables})
+             from pg_trigger where tgrelid in (${loadTables}) and not tgisinternal
          ) s order by line`),
   );
   return rows.map((r) => r.line).join('\n');

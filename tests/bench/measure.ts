@@ -1,0 +1,136 @@
+/**
+ * Timing harness: each iteration runs the RLS query (through withClaims, the way the server
+ * will) and its hand-filtered twin on the bypass connection, alternating which goes first, and
+ * checks both returned the same ids in the same order.
+ */
+import type { SQLWrapper } from 'drizzle-orm';
+import type { Database } from '../../db/client.ts';
+import { withClaims, type Tx } from '../../db/rls.ts';
+
+export interface Summary {
+  n: number;
+  p50: number;
+  p99: number;
+  mean: number;
+  max: number;
+}
+
+/** Nearest-rank percentiles, in milliseconds. */
+export function summarize(samples: number[]): Summary {
+  if (samples.length === 0) throw new Error('no samples');
+  const sorted = [...samples].sort((a, b) => a - b);
+  const rank = (p: number) => sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil(p * sorted.length) - 1))]!;
+  return {
+    n: sorted.length,
+    p50: rank(0.5),
+    p99: rank(0.99),
+    mean: sorted.reduce((sum, x) => sum + x, 0) / sorted.length,
+    max: sorted[sorted.length - 1]!,
+  };
+}
+
+export interface Row {
+  id: string;
+}
+
+/** A Drizzle query builder: awaitable for its rows, embeddable in `sql` (for EXPLAIN). */
+export type Query = SQLWrapper & PromiseLike<Row[]>;
+
+export interface BenchCase<P> {
+  /** Short key for the tables ("1", "4b"). */
+  key: string;
+  title: string;
+  /** What the hand-filtered twin does, for the output. */
+  handNote: string;
+  /** The parameters of iteration `i` (a different user / ticket / cursor each time). */
+  params: (i: number) => P;
+  /** The user whose claims the RLS query runs under. */
+  user: (p: P) => string;
+  rls: (tx: Tx, p: P) => Query;
+  hand: (db: Database, p: P) => Query;
+  /** Extra checks on the rows read under RLS (throw to fail). */
+  check?: (rows: Row[], p: P) => void;
+}
+
+export interface CaseResult {
+  key: string;
+  title: string;
+  handNote: string;
+  /** The whole withClaims call: begin, set_config, the query, commit. */
+  rlsCall: Summary;
+  /** The query statement alone, timed inside withClaims. */
+  rlsStatement: Summary;
+  /** The hand-filtered twin on the bypass connection. */
+  hand: Summary;
+  rowsPerQuery: Summary;
+}
+
+export interface RunOptions {
+  warmup: number;
+  iterations: number;
+}
+
+function sameIds(a: Row[], b: Row[]): boolean {
+  return a.length === b.length && a.every((row, i) => row.id === b[i]!.id);
+}
+
+export async function runCase<P>(db: Database, bench: BenchCase<P>, options: RunOptions): Promise<CaseResult> {
+  const rlsCall: number[] = [];
+  const rlsStatement: number[] = [];
+  const hand: number[] = [];
+  const rowCounts: number[] = [];
+
+  const runRls = async (p: P) => {
+    let statement = 0;
+    const started = performance.now();
+    const rows = await withClaims(db, { sub: bench.user(p) }, async (tx) => {
+      const statementStarted = performance.now();
+      const result = await bench.rls(tx, p);
+      statement = performance.now() - statementStarted;
+      return result;
+    });
+    return { rows, call: performance.now() - started, statement };
+  };
+  const runHand = async (p: P) => {
+    const started = performance.now();
+    const rows = await bench.hand(db, p);
+    return { rows, ms: performance.now() - started };
+  };
+
+  const total = options.warmup + options.iterations;
+  for (let i = 0; i < total; i++) {
+    const p = bench.params(i);
+    let viaRls: Awaited<ReturnType<typeof runRls>>;
+    let viaHand: Awaited<ReturnType<typeof runHand>>;
+    if (i % 2 === 0) {
+      viaRls = await runRls(p);
+      viaHand = await runHand(p);
+    } else {
+      viaHand = await runHand(p);
+      viaRls = await runRls(p);
+    }
+    if (!sameIds(viaRls.rows, viaHand.rows)) {
+      throw new Error(
+        `[${bench.key}] ${bench.title}: RLS and hand-filtered results differ at iteration ${i} ` +
+          `(params ${JSON.stringify(p)}):\n  RLS  (${viaRls.rows.length}): ${viaRls.rows.map((r) => r.id).join(',')}\n` +
+          `  hand (${viaHand.rows.length}): ${viaHand.rows.map((r) => r.id).join(',')}`,
+      );
+    }
+    bench.check?.(viaRls.rows, p);
+    if (i >= options.warmup) {
+      rlsCall.push(viaRls.call);
+      rlsStatement.push(viaRls.statement);
+      hand.push(viaHand.ms);
+      rowCounts.push(viaRls.rows.length);
+    }
+  }
+  return {
+    key: bench.key,
+    title: bench.title,
+    handNote: bench.handNote,
+    rlsCall: summarize(rlsCall),
+    rlsStatement: summarize(rlsStatement),
+    hand: summarize(hand),
+    rowsPerQuery: summarize(rowCounts),
+  };
+}
