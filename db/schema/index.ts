@@ -6,3 +6,6 @@ export * from './tickets.ts';
 export * from './messages.ts';
 export * from './tags.ts';
 export * from './metadata.ts';
+export * from './templates.ts';
+export * from './idempotency.ts';
+export * from './sla.ts';

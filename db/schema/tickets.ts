@@ -1,5 +1,5 @@
-import { sql } from 'drizzle-orm';
-import { index, pgEnum, pgPolicy, pgTable, text, timestamp, uuid } from 'drizzle-orm/pg-core';
+import { sql, type SQL } from 'drizzle-orm';
+import { index, pgEnum, pgPolicy, pgTable, text, timestamp, uuid, type AnyPgColumn } from 'drizzle-orm/pg-core';
 import { authenticated, currentUserId, isTeamMember } from './access.ts';
 import { users } from './auth.ts';
 import { teamMembers } from './team.ts';
@@ -8,6 +8,11 @@ export const ticketStatuses = ['open', 'in_progress', 'waiting_on_customer', 're
 export const ticketPriorities = ['low', 'medium', 'high', 'urgent'] as const;
 export const ticketStatus = pgEnum('ticket_status', ticketStatuses);
 export const ticketPriority = pgEnum('ticket_priority', ticketPriorities);
+
+/** The text-search document of a ticket; the same expression as its GIN index. */
+export function ticketSearchDocument(title: AnyPgColumn, description: AnyPgColumn): SQL {
+  return sql`to_tsvector('simple'::regconfig, ${title} || ' ' || ${description})`;
+}
 
 export const tickets = pgTable(
   'tickets',
@@ -33,6 +38,10 @@ export const tickets = pgTable(
     index('tickets_customer_created_idx').on(t.customerId, t.createdAt.desc(), t.id.desc()),
     index('tickets_status_created_idx').on(t.status, t.createdAt.desc(), t.id.desc()),
     index('tickets_created_idx').on(t.createdAt.desc(), t.id.desc()),
+    index('tickets_customer_updated_idx').on(t.customerId, t.updatedAt.desc(), t.id.desc()),
+    index('tickets_updated_idx').on(t.updatedAt.desc(), t.id.desc()),
+    // Text search over title and description; queries must use ticketSearchDocument verbatim.
+    index('tickets_search_idx').using('gin', ticketSearchDocument(t.title, t.description)),
 
     pgPolicy('Customers can view their own tickets', {
       for: 'select',

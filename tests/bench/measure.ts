@@ -53,6 +53,8 @@ export interface BenchCase<P> {
 }
 
 export interface CaseResult {
+  /** Warm-up iterations actually run (fewer than asked when the budget ran out). */
+  warmup: number;
   key: string;
   title: string;
   handNote: string;
@@ -68,6 +70,12 @@ export interface CaseResult {
 export interface RunOptions {
   warmup: number;
   iterations: number;
+  /**
+   * Time budget per query in seconds. A query that is far too slow (a sequential scan per call)
+   * stops early rather than run for an hour: warm-up after a tenth of the budget (at least 5
+   * iterations), measurement after the budget (at least 50 iterations). The table shows `n`.
+   */
+  budgetSeconds: number;
 }
 
 function sameIds(a: Row[], b: Row[]): boolean {
@@ -97,8 +105,14 @@ export async function runCase<P>(db: Database, bench: BenchCase<P>, options: Run
     return { rows, ms: performance.now() - started };
   };
 
-  const total = options.warmup + options.iterations;
-  for (let i = 0; i < total; i++) {
+  const started = performance.now();
+  let warmup = options.warmup;
+  let measureStarted = 0;
+  for (let i = 0; i < warmup + options.iterations; i++) {
+    const elapsed = (performance.now() - started) / 1000;
+    if (i < warmup && i >= 5 && elapsed > options.budgetSeconds / 10) warmup = i;
+    if (i === warmup) measureStarted = performance.now();
+    if (i >= warmup + 50 && (performance.now() - measureStarted) / 1000 > options.budgetSeconds) break;
     const p = bench.params(i);
     let viaRls: Awaited<ReturnType<typeof runRls>>;
     let viaHand: Awaited<ReturnType<typeof runHand>>;
@@ -117,7 +131,7 @@ export async function runCase<P>(db: Database, bench: BenchCase<P>, options: Run
       );
     }
     bench.check?.(viaRls.rows, p);
-    if (i >= options.warmup) {
+    if (i >= warmup) {
       rlsCall.push(viaRls.call);
       rlsStatement.push(viaRls.statement);
       hand.push(viaHand.ms);
@@ -125,6 +139,7 @@ export async function runCase<P>(db: Database, bench: BenchCase<P>, options: Run
     }
   }
   return {
+    warmup,
     key: bench.key,
     title: bench.title,
     handNote: bench.handNote,

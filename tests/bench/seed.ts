@@ -25,7 +25,7 @@ export interface SeedScale {
 export const defaultScale: SeedScale = { tickets: 1_000_000, customers: 20_000, agents: 20, longThreadEvery: 50 };
 
 /** Share of messages from the third one on that are internal notes; gives about a tenth overall. */
-const internalShareAfterOpening = 0.145;
+const internalShareAfterOpening = 0.12;
 
 type Log = (line: string) => void;
 
@@ -47,7 +47,7 @@ async function step(log: Log, label: string, work: () => Promise<void>): Promise
   const started = performance.now();
   await work();
   const seconds = (performance.now() - started) / 1000;
-  log(`  ${label.padEnd(62)} ${seconds.toFixed(1).padStart(6)} s`);
+  log(`  ${label.padEnd(72)} ${seconds.toFixed(1).padStart(6)} s`);
   return seconds;
 }
 
@@ -91,10 +91,10 @@ async function catalogFingerprint(db: Database): Promise<string> {
            select 'index ' || pg_get_indexdef(indexrelid) as line from pg_index
             where indrelid in (${loadTables}) or indrelid in (select conrelid from pg_constraint where confrelid in (${loadTables}))
            union all
-           select 'constraint ' || conrelid::regclass::text || ' ' || conname || ' ' || pg_get_constraintdef(oid) || ' validated=' || convalidated
+           select 'constraint ' || conrelid::regclass::text || ' ' || conname || ' ' || pg_get_constraintdef(oid) || ' validated=' || convalidated::text
              from pg_constraint where conrelid in (${loadTables}) or confrelid in (${loadTables})
            union all
-           select 'trigger ' || tgrelid::regclass::text || ' ' || tgname || ' enabled=' || tgenabled
+           select 'trigger ' || tgrelid::regclass::text || ' ' || tgname || ' enabled=' || tgenabled::text
              from pg_trigger where tgrelid in (${loadTables}) and not tgisinternal
          ) s order by line`),
   );

@@ -1,0 +1,104 @@
+/**
+ * The whole HTTP surface, composed: health, the API v1 (typed for `hc<AppType>`), its OpenAPI
+ * document and docs page. Built from its dependencies so tests and `main.ts` share it.
+ */
+import { sql } from 'drizzle-orm';
+import { Hono } from 'hono';
+import { bodyLimit } from 'hono/body-limit';
+import { cors } from 'hono/cors';
+import { etag } from 'hono/etag';
+import { secureHeaders } from 'hono/secure-headers';
+import type { AppDeps, AppEnv } from './app-env.ts';
+import { requireUser } from './auth/require-user.ts';
+import { renderApiDocs, type OpenApiDocument } from './docs/api-docs-page.ts';
+import { ApiError, respondWithError, toApiError } from './errors.ts';
+import { requestContext } from './http/request-context.ts';
+import { meRoutes } from './routes/me.ts';
+import { messageRoutes } from './routes/messages.ts';
+import { createRouteApp } from './routes/openapi-app.ts';
+import { sessionRoutes } from './routes/sessions.ts';
+import { ticketRoutes } from './routes/tickets.ts';
+
+/** Paths under /api/v1 that need no token. */
+const publicApiPaths = [/^\/api\/v1\/sessions\//, /^\/api\/v1\/openapi\.json$/, /^\/api\/v1\/docs\/?$/, /^\/api\/v1\/live$/];
+
+/** The API v1 routes; its type is what the widget's `hc` client is typed by. */
+export function createApi(deps: AppDeps) {
+  return createRouteApp()
+    .route('/sessions', sessionRoutes(deps))
+    .route('/me', meRoutes(deps))
+    .route('/tickets', ticketRoutes(deps))
+    .route('/tickets', messageRoutes(deps));
+}
+export type ApiType = ReturnType<typeof createApi>;
+
+export function createApp(deps: AppDeps) {
+  const { config, logger } = deps;
+  const app = new Hono<AppEnv>();
+
+  app.use('*', requestContext({ logger }));
+  app.onError((error, c) => {
+    const apiError = toApiError(error);
+    if (apiError.code === 'internal') logger.error('unhandled error', { requestId: c.get('requestId'), error: error instanceof Error ? error.stack ?? error.message : String(error) });
+    return respondWithError(c, apiError);
+  });
+  app.notFound((c) => respondWithError(c, new ApiError('not_found', `No route for ${c.req.method} ${c.req.path}.`)));
+
+  app.get('/healthz', (c) => c.json({ status: 'ok' }));
+  app.get('/readyz', async (c) => {
+    try {
+      await deps.database.systemDb.execute(sql`select 1`);
+      return c.json({ status: 'ready', database: deps.database.engine });
+    } catch {
+      return respondWithError(c, new ApiError('unavailable', 'The database is not reachable.', { headers: { 'Retry-After': '2' } }));
+    }
+  });
+
+  app.use(
+    '/api/*',
+    secureHeaders({
+      contentSecurityPolicy: { defaultSrc: ["'none'"], frameAncestors: ["'none'"] },
+      crossOriginResourcePolicy: 'cross-origin',
+      referrerPolicy: 'no-referrer',
+    }),
+    cors({
+      origin: (origin) => (config.ALLOWED_ORIGINS.includes('*') ? '*' : config.ALLOWED_ORIGINS.includes(origin) || origin === new URL(config.publicUrl).origin ? origin : null),
+      allowMethods: ['GET', 'POST', 'PATCH', 'PUT', 'DELETE', 'OPTIONS'],
+      allowHeaders: ['Authorization', 'Content-Type', 'Idempotency-Key', 'If-Match', 'If-None-Match', 'X-Request-Id'],
+      exposeHeaders: ['ETag', 'Location', 'Retry-After', 'X-Request-Id', 'Idempotent-Replayed'],
+      maxAge: 600,
+      credentials: false,
+    }),
+    bodyLimit({
+      maxSize: config.MAX_JSON_BODY_BYTES,
+      onError: (c) => respondWithError(c, new ApiError('payload_too_large', `The body is larger than ${config.MAX_JSON_BODY_BYTES} bytes.`)),
+    }),
+    etag(),
+    async (c, next) => {
+      c.header('Vary', 'Authorization', { append: true });
+      if (c.req.method === 'OPTIONS' || publicApiPaths.some((path) => path.test(c.req.path))) return next();
+      return requireUser(deps)(c, next);
+    },
+  );
+
+  const api = createApi(deps);
+  api.openAPIRegistry.registerComponent('securitySchemes', 'bearerAuth', { type: 'http', scheme: 'bearer', bearerFormat: 'JWT' });
+  const openApiConfig = {
+    openapi: '3.1.0',
+    info: {
+      title: 'ticket-widget',
+      version: '1',
+      description: 'Support tickets inside any product page. Every request runs as its user under PostgreSQL row-level security.',
+    },
+    servers: [{ url: `${config.publicUrl}/api/v1` }],
+  };
+  api.doc31('/openapi.json', openApiConfig);
+  api.get('/docs', (c) => {
+    const { html, nonce } = renderApiDocs(api.getOpenAPI31Document(openApiConfig) as unknown as OpenApiDocument, `${config.publicUrl}/api/v1/openapi.json`);
+    c.header('Content-Security-Policy', `default-src 'none'; style-src 'nonce-${nonce}'; frame-ancestors 'none'`);
+    return c.html(html);
+  });
+
+  return app.route('/api/v1', api);
+}
+export type AppType = ReturnType<typeof createApp>;

@@ -1,0 +1,116 @@
+/**
+ * Identity from a JWT. Outside tokens come from the site owner's backend (HS256 with
+ * AUTH_JWT_SECRET, or RS256/ES256 from AUTH_JWKS_URL; Supabase Auth tokens as they are); the
+ * server signs its own short-lived session tokens for guests and agents with a key every
+ * instance shares. `exp` is required; `alg: none` and any algorithm not configured are refused.
+ */
+import { createRemoteJWKSet, decodeJwt, errors as joseErrors, jwtVerify, SignJWT, type JWTPayload, type JWTVerifyGetKey } from 'jose';
+import { ApiError } from '../errors.ts';
+import { userIdForSubject } from './stable-user-id.ts';
+
+/** The issuer of the server's own session tokens; outside tokens may not use it. */
+export const sessionIssuer = 'urn:ticket-widget:session';
+const sessionAudience = 'urn:ticket-widget:api';
+
+export type SessionKind = 'agent' | 'guest';
+
+export interface VerifiedIdentity {
+  userId: string;
+  externalId?: string;
+  email?: string;
+  name?: string;
+  /** Seconds since the epoch. */
+  expiresAt: number;
+  /** Set for the server's own session tokens. */
+  session?: SessionKind;
+}
+
+export interface TokenServiceOptions {
+  jwtSecret?: string | undefined;
+  jwksUrl?: string | undefined;
+  issuer?: string | undefined;
+  audience?: string | undefined;
+  /** The key that signs guest and agent sessions (shared by every instance; see server/auth/server-secrets.ts). */
+  sessionKey: Uint8Array;
+}
+
+export interface TokenService {
+  verify(token: string): Promise<VerifiedIdentity>;
+  signSession(input: { userId: string; kind: SessionKind; email?: string; name?: string; ttlSeconds: number }): Promise<{ token: string; expiresAt: number }>;
+}
+
+const unauthorized = (message: string) => new ApiError('unauthorized', message);
+
+export function createTokenService(options: TokenServiceOptions): TokenService {
+  const outside: { key: Uint8Array | JWTVerifyGetKey; algorithms: string[] } | undefined = options.jwtSecret
+    ? { key: new TextEncoder().encode(options.jwtSecret), algorithms: ['HS256'] }
+    : options.jwksUrl
+      ? { key: createRemoteJWKSet(new URL(options.jwksUrl), { cooldownDuration: 30_000, cacheMaxAge: 10 * 60_000 }), algorithms: ['RS256', 'ES256'] }
+      : undefined;
+
+  async function verify(token: string): Promise<VerifiedIdentity> {
+    let unverified: JWTPayload;
+    try {
+      unverified = decodeJwt(token);
+    } catch {
+      throw unauthorized('The token is not a JWT.');
+    }
+    const ours = unverified.iss === sessionIssuer;
+    if (!ours && !outside) throw unauthorized('This server accepts no outside tokens (AUTH_JWT_SECRET or AUTH_JWKS_URL is not set).');
+    let payload: JWTPayload;
+    try {
+      ({ payload } = ours
+        ? await jwtVerify(token, options.sessionKey, { algorithms: ['HS256'], issuer: sessionIssuer, audience: sessionAudience, requiredClaims: ['exp', 'sub'], clockTolerance: 5 })
+        : await jwtVerify(token, outside!.key as Uint8Array, {
+            algorithms: outside!.algorithms,
+            requiredClaims: ['exp', 'sub'],
+            clockTolerance: 30,
+            ...(options.issuer ? { issuer: options.issuer } : {}),
+            ...(options.audience ? { audience: options.audience } : {}),
+          }));
+    } catch (error) {
+      throw unauthorized(describeJoseError(error));
+    }
+    if (typeof payload.sub !== 'string' || payload.sub.length === 0 || payload.sub.length > 255) throw unauthorized('The token has no usable subject (sub).');
+    const { userId, externalId } = userIdForSubject(payload.iss, payload.sub);
+    const identity: VerifiedIdentity = { userId, expiresAt: payload.exp! };
+    if (externalId) identity.externalId = externalId;
+    if (typeof payload.email === 'string' && payload.email.length <= 320) identity.email = payload.email;
+    if (typeof payload.name === 'string' && payload.name.length <= 200) identity.name = payload.name;
+    if (ours && (payload.kind === 'agent' || payload.kind === 'guest')) identity.session = payload.kind;
+    return identity;
+  }
+
+  async function signSession(input: { userId: string; kind: SessionKind; email?: string; name?: string; ttlSeconds: number }) {
+    const expiresAt = Math.floor(Date.now() / 1000) + input.ttlSeconds;
+    const claims: JWTPayload = { kind: input.kind, role: 'authenticated' };
+    if (input.email) claims.email = input.email;
+    if (input.name) claims.name = input.name;
+    const token = await new SignJWT(claims)
+      .setProtectedHeader({ alg: 'HS256', typ: 'JWT' })
+      .setIssuer(sessionIssuer)
+      .setAudience(sessionAudience)
+      .setSubject(input.userId)
+      .setIssuedAt()
+      .setExpirationTime(expiresAt)
+      .sign(options.sessionKey);
+    return { token, expiresAt };
+  }
+
+  return { verify, signSession };
+}
+
+function describeJoseError(error: unknown): string {
+  if (error instanceof joseErrors.JWTExpired) return 'The token has expired.';
+  if (error instanceof joseErrors.JWTClaimValidationFailed) {
+    if (error.claim === 'exp') return 'The token has no expiry (exp).';
+    if (error.claim === 'aud') return 'The token is for another audience.';
+    if (error.claim === 'iss') return 'The token is from another issuer.';
+    return `The token's ${error.claim} claim is not acceptable.`;
+  }
+  if (error instanceof joseErrors.JOSEAlgNotAllowed) return 'The token is signed with an algorithm this server does not accept.';
+  if (error instanceof joseErrors.JWSSignatureVerificationFailed) return 'The token signature does not verify.';
+  if (error instanceof joseErrors.JWKSNoMatchingKey) return 'No key of the identity provider matches the token.';
+  if (error instanceof joseErrors.JWKSTimeout || error instanceof joseErrors.JOSEError && error.code === 'ERR_JWKS_INVALID') return 'The identity provider keys could not be fetched.';
+  return 'The token is not valid.';
+}

@@ -1,0 +1,69 @@
+/**
+ * Who a verified token belongs to: the user row is created on first sight (through the
+ * server's own connection, the one place that writes auth.users) and the team role is read from
+ * team_members, never from claims. Both are cached briefly per instance.
+ */
+import { eq, sql } from 'drizzle-orm';
+import type { Database } from '../../db/client.ts';
+import { teamMembers, users, type TeamRole } from '../../db/schema/index.ts';
+import type { VerifiedIdentity } from './tokens.ts';
+
+export interface AuthUser {
+  id: string;
+  email: string | null;
+  name: string | null;
+  /** `agent` or `admin` for team members, null for customers. */
+  teamRole: TeamRole | null;
+  /** When the token that authenticated this request expires (seconds since the epoch). */
+  tokenExpiresAt: number;
+}
+
+export interface UserDirectory {
+  resolve(identity: VerifiedIdentity): Promise<AuthUser>;
+  /** Forget what is cached about a user (after their team role changed here). */
+  forget(userId: string): void;
+}
+
+interface CachedUser {
+  email: string | null;
+  name: string | null;
+  teamRole: TeamRole | null;
+  fetchedAt: number;
+}
+
+export function createUserDirectory(systemDb: Database, options: { ttlMs?: number; maxEntries?: number } = {}): UserDirectory {
+  const ttlMs = options.ttlMs ?? 5_000;
+  const maxEntries = options.maxEntries ?? 50_000;
+  const cache = new Map<string, CachedUser>();
+
+  async function load(identity: VerifiedIdentity): Promise<CachedUser> {
+    const [row] = await systemDb
+      .insert(users)
+      .values({ id: identity.userId, email: identity.email ?? null, name: identity.name ?? null, externalId: identity.externalId ?? null })
+      .onConflictDoUpdate({
+        target: users.id,
+        set: { email: sql`coalesce(excluded.email, ${users.email})`, name: sql`coalesce(excluded.name, ${users.name})` },
+        setWhere: sql`(excluded.email is not null and excluded.email is distinct from ${users.email}) or (excluded.name is not null and excluded.name is distinct from ${users.name})`,
+      })
+      .returning({ email: users.email, name: users.name });
+    const stored = row ?? (await systemDb.select({ email: users.email, name: users.name }).from(users).where(eq(users.id, identity.userId)))[0]!;
+    const [member] = await systemDb.select({ role: teamMembers.role }).from(teamMembers).where(eq(teamMembers.id, identity.userId));
+    return { email: stored.email, name: stored.name, teamRole: member?.role ?? null, fetchedAt: Date.now() };
+  }
+
+  return {
+    async resolve(identity) {
+      let entry = cache.get(identity.userId);
+      const stale = !entry || Date.now() - entry.fetchedAt > ttlMs || (identity.email !== undefined && identity.email !== entry.email) || (identity.name !== undefined && identity.name !== entry.name);
+      if (stale) {
+        entry = await load(identity);
+        if (cache.size >= maxEntries) cache.delete(cache.keys().next().value!);
+        cache.set(identity.userId, entry);
+      }
+      return { id: identity.userId, email: entry!.email, name: entry!.name, teamRole: entry!.teamRole, tokenExpiresAt: identity.expiresAt };
+    },
+    forget(userId) {
+      cache.delete(userId);
+    },
+  };
+}

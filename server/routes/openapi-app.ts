@@ -1,0 +1,33 @@
+/** The pieces every route module shares: the app class with the API's validation errors, and documented error responses. */
+import { OpenAPIHono, z } from '@hono/zod-openapi';
+import type { Context } from 'hono';
+import type { AppDeps, AppEnv } from '../app-env.ts';
+import { ApiError, errorSchema, errorStatus, issuesFromZod, respondWithError, type ErrorCode } from '../errors.ts';
+import { withClaims, type Tx } from '../../db/rls.ts';
+
+/** A route module's app: invalid params, query, headers or bodies answer `validation_failed` with issues. */
+export function createRouteApp() {
+  return new OpenAPIHono<AppEnv>({
+    defaultHook: (result, c) => {
+      if (!result.success) {
+        return respondWithError(c, new ApiError('validation_failed', 'The request is not valid.', { issues: issuesFromZod(result.error as z.ZodError, result.target) }));
+      }
+      return undefined;
+    },
+  });
+}
+
+/** OpenAPI error responses for the given codes, in the API's error shape. */
+export function errorResponses(...codes: ErrorCode[]) {
+  return Object.fromEntries(
+    codes.map((code) => [errorStatus[code], { description: code.replace(/_/g, ' '), content: { 'application/json': { schema: errorSchema } } }]),
+  ) as Record<number, { description: string; content: { 'application/json': { schema: typeof errorSchema } } }>;
+}
+
+/** Runs database work as the request's user: row-level security decides what exists. */
+export function asUser<T>(c: Context<AppEnv>, deps: Pick<AppDeps, 'database'>, work: (tx: Tx) => Promise<T>): Promise<T> {
+  const user = c.get('user');
+  return withClaims(deps.database.systemDb, { sub: user.id, role: 'authenticated', ...(user.email ? { email: user.email } : {}) }, work);
+}
+
+export const bearerSecurity = [{ bearerAuth: [] }];

@@ -1,0 +1,335 @@
+/**
+ * `npm run bench:db`: what row-level security costs on the reads the API will make, at scale.
+ *
+ * Creates its own database on the DATABASE_URL server (never DATABASE_URL's own database),
+ * migrates it, seeds 1M tickets / 20k customers / ~5.2M messages through the bypass connection,
+ * then times each read under RLS (withClaims + Drizzle, as the server will) beside the same rows
+ * read by hand on the bypass connection, checks both return the same ids, prints p50/p99/mean,
+ * the ratios and PASS/MISS against the targets (printed, not asserted), and drops the database.
+ *
+ * Environment:
+ *   DATABASE_URL          PostgreSQL server to create the bench database on (required).
+ *   BENCH_KEEP_DB=1       keep the bench database at the end (its URL is printed).
+ *   BENCH_DB_URL=...      reuse an already seeded bench database: no create, seed or drop.
+ *   BENCH_ITERATIONS      measured iterations per query (default 2000).
+ *   BENCH_WARMUP          warm-up iterations per query (default 200).
+ *   BENCH_BUDGET_SECONDS  time budget per query (default 60): a very slow query stops early.
+ *   BENCH_TICKETS, BENCH_CUSTOMERS   smaller scales while iterating (defaults 1,000,000 / 20,000).
+ *   BENCH_EXPLAIN=1       also print EXPLAIN (ANALYZE, BUFFERS) of each query, RLS and hand.
+ */
+import { randomBytes } from 'node:crypto';
+import { cpus, totalmem } from 'node:os';
+import { sql } from 'drizzle-orm';
+import postgres from 'postgres';
+import { openDatabase, type Database, type DatabaseHandle } from '../../db/client.ts';
+import { migrateDatabase } from '../../db/migrate.ts';
+import { withClaims } from '../../db/rls.ts';
+import { runCase, type BenchCase, type CaseResult, type RunOptions, type Summary } from './measure.ts';
+import {
+  agentListDeepPage,
+  agentListFirstPage,
+  agentNewestOpenTickets,
+  customerNewestTickets,
+  customerThread,
+  drawSamples,
+  keysetDepth,
+  sanityChecks,
+  type Samples,
+} from './queries.ts';
+import { countRows, defaultScale, query, seedDatabase, type SeedScale } from './seed.ts';
+
+const targetP99Ms = 2;
+const targetRatio = 1.5;
+
+const log = (line = '') => console.log(line);
+
+function intFromEnv(name: string, fallback: number): number {
+  const value = process.env[name]?.trim();
+  if (!value) return fallback;
+  const parsed = Number(value.replaceAll('_', ''));
+  if (!Number.isInteger(parsed) || parsed <= 0) throw new Error(`${name} must be a positive integer, got ${value}`);
+  return parsed;
+}
+
+function withDatabase(url: string, name: string): string {
+  const parsed = new URL(url);
+  parsed.pathname = `/${name}`;
+  return parsed.toString();
+}
+
+function redact(url: string): string {
+  const parsed = new URL(url);
+  if (parsed.password) parsed.password = '***';
+  return parsed.toString();
+}
+
+interface BenchDatabase {
+  url: string;
+  /** Drops the database unless it is kept or was given. Safe to call twice. */
+  dispose(): Promise<void>;
+}
+
+async function createBenchDatabase(adminUrl: string, keep: boolean): Promise<BenchDatabase> {
+  const name = `tw_bench_${randomBytes(5).toString('hex')}`;
+  const admin = postgres(adminUrl, { max: 1, onnotice: () => {}, connection: { application_name: 'ticket-widget-bench' } });
+  await admin.unsafe(`create database ${name}`);
+  const url = withDatabase(adminUrl, name);
+  log(`Created bench database ${name}`);
+  let disposed = false;
+  return {
+    url,
+    async dispose() {
+      if (disposed) return;
+      disposed = true;
+      try {
+        if (keep) {
+          log(`BENCH_KEEP_DB=1: kept ${name}. Reuse it with BENCH_DB_URL=${redact(url)}; drop it with: drop database ${name};`);
+        } else {
+          await admin.unsafe(`drop database if exists ${name} with (force)`);
+          log(`Dropped bench database ${name}`);
+        }
+      } finally {
+        await admin.end({ timeout: 5 });
+      }
+    },
+  };
+}
+
+function ms(x: number): string {
+  return x.toFixed(3);
+}
+
+function ratio(a: number, b: number): number {
+  return b > 0 ? a / b : Number.POSITIVE_INFINITY;
+}
+
+function table(headers: string[], rows: string[][], alignLeft: number[] = [0]): string {
+  const widths = headers.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? '').length)));
+  const line = (cells: string[]) =>
+    cells.map((c, i) => (alignLeft.includes(i) ? c.padEnd(widths[i]!) : c.padStart(widths[i]!))).join('  ');
+  return [line(headers), widths.map((w) => '-'.repeat(w)).join('  '), ...rows.map(line)].join('\n');
+}
+
+function summaryCells(s: Summary): string[] {
+  return [ms(s.p50), ms(s.p99), ms(s.mean)];
+}
+
+function printResults(results: CaseResult[], options: RunOptions) {
+  log();
+  log(`Latency in ms, up to ${options.iterations} measured iterations per query (n) after up to ${options.warmup} warm-up, RLS and hand interleaved.`);
+  log('  RLS call = the whole withClaims(systemDb, { sub }, tx => drizzle query) call: begin, set_config, query, commit');
+  log('  RLS stmt = the Drizzle query alone, timed inside that transaction (role authenticated, claims set)');
+  log('  hand     = the hand-filtered twin on the bypass connection (handle.systemDb, one statement)');
+  log();
+  const headers = ['query', 'path', 'n', 'p50', 'p99', 'mean', 'p50 ×hand', 'p99 ×hand'];
+  const rows: string[][] = [];
+  for (const r of results) {
+    const name = `${r.key.padEnd(3)} ${r.title}`;
+    rows.push([name, 'RLS call', String(r.rlsCall.n), ...summaryCells(r.rlsCall), ratio(r.rlsCall.p50, r.hand.p50).toFixed(2), ratio(r.rlsCall.p99, r.hand.p99).toFixed(2)]);
+    rows.push(['', 'RLS stmt', '', ...summaryCells(r.rlsStatement), ratio(r.rlsStatement.p50, r.hand.p50).toFixed(2), ratio(r.rlsStatement.p99, r.hand.p99).toFixed(2)]);
+    rows.push(['', 'hand', '', ...summaryCells(r.hand), '1.00', '1.00']);
+  }
+  log(table(headers, rows, [0, 1]));
+  log();
+  for (const r of results) log(`  ${r.key.padEnd(3)} hand twin: ${r.handNote}; rows per query ${r.rowsPerQuery.p50}`);
+
+  const deep = results.find((r) => r.key === '4b');
+  const first = results.find((r) => r.key === '4a');
+  if (deep && first) {
+    log();
+    log(
+      `Keyset depth: page 1 p50 ${ms(first.rlsStatement.p50)} / p99 ${ms(first.rlsStatement.p99)} ms vs depth ${keysetDepth.toLocaleString('en-US')} ` +
+        `p50 ${ms(deep.rlsStatement.p50)} / p99 ${ms(deep.rlsStatement.p99)} ms (RLS stmt): ×${ratio(deep.rlsStatement.p50, first.rlsStatement.p50).toFixed(2)} at p50`,
+    );
+  }
+
+  log();
+  log(`Targets (printed, not asserted): every RLS query p99 <= ${targetP99Ms} ms, and <= ${targetRatio}× its hand-filtered twin.`);
+  log('  The ratio is judged on the statement (what the policies cost); the whole-call ratio also carries the');
+  log('  three extra round trips of the transaction wrapper (begin, set_config, commit), shown beside it.');
+  const verdict = (ok: boolean) => (ok ? 'PASS' : 'MISS');
+  const targetRows: string[][] = [];
+  let misses = 0;
+  for (const r of results) {
+    const checks: [string, string, boolean][] = [
+      [`RLS call p99 <= ${targetP99Ms} ms`, `${ms(r.rlsCall.p99)} ms`, r.rlsCall.p99 <= targetP99Ms],
+      [`RLS stmt p99 <= ${targetP99Ms} ms`, `${ms(r.rlsStatement.p99)} ms`, r.rlsStatement.p99 <= targetP99Ms],
+      [`RLS stmt / hand p50 <= ${targetRatio}×`, `${ratio(r.rlsStatement.p50, r.hand.p50).toFixed(2)}×`, ratio(r.rlsStatement.p50, r.hand.p50) <= targetRatio],
+      [`RLS stmt / hand p99 <= ${targetRatio}×`, `${ratio(r.rlsStatement.p99, r.hand.p99).toFixed(2)}×`, ratio(r.rlsStatement.p99, r.hand.p99) <= targetRatio],
+      [`RLS call / hand p50 <= ${targetRatio}×`, `${ratio(r.rlsCall.p50, r.hand.p50).toFixed(2)}×`, ratio(r.rlsCall.p50, r.hand.p50) <= targetRatio],
+      [`RLS call / hand p99 <= ${targetRatio}×`, `${ratio(r.rlsCall.p99, r.hand.p99).toFixed(2)}×`, ratio(r.rlsCall.p99, r.hand.p99) <= targetRatio],
+    ];
+    checks.forEach(([target, measured, ok], i) => {
+      if (!ok) misses++;
+      targetRows.push([i === 0 ? `${r.key.padEnd(3)} ${r.title}` : '', target, measured, verdict(ok)]);
+    });
+  }
+  log(table(['query', 'target', 'measured', 'result'], targetRows, [0, 1]));
+  log();
+  log(misses === 0 ? 'All targets met.' : `${misses} target(s) missed: see EXPLAIN (BENCH_EXPLAIN=1) and the notes in tests/bench/README.md.`);
+}
+
+async function explainCase<P>(db: Database, bench: BenchCase<P>, p: P) {
+  const plan = (rows: Record<string, unknown>[]) => rows.map((r) => `    ${String(Object.values(r)[0])}`).join('\n');
+  const rlsPlan = await withClaims(db, { sub: bench.user(p) }, async (tx) =>
+    query<Record<string, unknown>>(tx, sql`explain (analyze, buffers) ${bench.rls(tx, p)}`),
+  );
+  const handPlan = await query<Record<string, unknown>>(db, sql`explain (analyze, buffers) ${bench.hand(db, p)}`);
+  log();
+  log(`[${bench.key}] ${bench.title}: params ${JSON.stringify(p)}`);
+  log('  RLS (role authenticated, claims set):');
+  log(plan(rlsPlan));
+  log('  hand (bypass connection):');
+  log(plan(handPlan));
+}
+
+/** A case with its parameter type hidden, so different cases fit in one list. */
+function erase<P>(bench: BenchCase<P>) {
+  return {
+    key: bench.key,
+    title: bench.title,
+    run: (db: Database, options: RunOptions) => runCase(db, bench, options),
+    explain: (db: Database) => explainCase(db, bench, bench.params(0)),
+  };
+}
+
+async function serverSummary(db: Database): Promise<string> {
+  const [row] = await query<Record<string, string>>(
+    db,
+    sql`select current_setting('server_version') as version, current_setting('shared_buffers') as shared_buffers,
+               current_setting('work_mem') as work_mem, current_setting('effective_cache_size') as effective_cache_size,
+               current_setting('random_page_cost') as random_page_cost, current_setting('jit') as jit,
+               pg_size_pretty(pg_database_size(current_database())) as size`,
+  );
+  return row ? Object.entries(row).map(([k, v]) => `${k}=${v}`).join(', ') : '';
+}
+
+async function main(): Promise<number> {
+  const reuseUrl = process.env.BENCH_DB_URL?.trim() || undefined;
+  const adminUrl = process.env.DATABASE_URL?.trim() || undefined;
+  if (!reuseUrl && !adminUrl) {
+    console.error(
+      'bench:db needs a PostgreSQL server: set DATABASE_URL (e.g. DATABASE_URL=postgres://postgres@127.0.0.1:5432/postgres).\n' +
+        'It creates its own database there (tw_bench_<random>), seeds it, and drops it at the end;\n' +
+        "DATABASE_URL's own database is never written. BENCH_DB_URL reuses an already seeded bench database.",
+    );
+    return 2;
+  }
+  const keep = process.env.BENCH_KEEP_DB === '1';
+  const scale: SeedScale = {
+    ...defaultScale,
+    tickets: intFromEnv('BENCH_TICKETS', defaultScale.tickets),
+    customers: intFromEnv('BENCH_CUSTOMERS', defaultScale.customers),
+  };
+  const options: RunOptions = {
+    iterations: intFromEnv('BENCH_ITERATIONS', 2000),
+    warmup: intFromEnv('BENCH_WARMUP', 200),
+    budgetSeconds: intFromEnv('BENCH_BUDGET_SECONDS', 60),
+  };
+  log(`bench:db on ${cpus().length} CPUs, ${(totalmem() / 2 ** 30).toFixed(0)} GiB RAM, Node ${process.version}`);
+
+  let bench: BenchDatabase | undefined;
+  let handle: DatabaseHandle | undefined;
+  const cleanUp = async () => {
+    await handle?.close().catch(() => {});
+    handle = undefined;
+    await bench?.dispose();
+  };
+  const onSignal = (signal: NodeJS.Signals) => {
+    console.error(`\n${signal}: cleaning up`);
+    void cleanUp().finally(() => process.exit(130));
+  };
+  process.once('SIGINT', onSignal);
+  process.once('SIGTERM', onSignal);
+
+  try {
+    let url: string;
+    if (reuseUrl) {
+      url = reuseUrl;
+      log(`BENCH_DB_URL: reusing ${redact(url)} as seeded (no create, seed or drop)`);
+    } else {
+      bench = await createBenchDatabase(adminUrl!, keep);
+      url = bench.url;
+      // One connection: the load relies on session settings and temporary tables.
+      const seedHandle = await openDatabase({ databaseUrl: url, maxConnections: 1 });
+      try {
+        await migrateDatabase(seedHandle);
+        log(
+          `Seeding ${scale.tickets.toLocaleString('en-US')} tickets over ${scale.customers.toLocaleString('en-US')} customers ` +
+            `(set-based SQL on the bypass connection):`,
+        );
+        const report = await seedDatabase(seedHandle.systemDb, scale, log);
+        log(`Seeding took ${report.seconds.toFixed(1)} s`);
+      } finally {
+        await seedHandle.close();
+      }
+    }
+
+    // The benchmark itself uses the pool the server would open.
+    handle = await openDatabase({ databaseUrl: url });
+    const db = handle.systemDb;
+    const counts = await countRows(db);
+    if (counts.tickets === 0) throw new Error('The bench database has no tickets: is it seeded?');
+    log(
+      `Data: ${counts.tickets.toLocaleString('en-US')} tickets, ${counts.customers.toLocaleString('en-US')} customers, ` +
+        `${counts.teamMembers} team members, ${counts.messages.toLocaleString('en-US')} messages ` +
+        `(${counts.internalMessages.toLocaleString('en-US')} internal, ${((100 * counts.internalMessages) / Math.max(1, counts.messages)).toFixed(1)}%), ` +
+        `${counts.longThreads.toLocaleString('en-US')} threads with 50+ public messages`,
+    );
+    const [status] = await query<Record<string, string>>(
+      db,
+      sql`select string_agg(status || ' ' || n, ', ' order by status) as statuses,
+                 (select count(*) from public.tickets where assigned_to is not null) as assigned,
+                 (select min(created_at)::date || ' .. ' || max(created_at)::date from public.tickets) as span
+          from (select status, count(*) as n from public.tickets group by status) s`,
+    );
+    log(`Tickets by status: ${status?.statuses}; assigned ${status?.assigned}; created ${status?.span}`);
+    if (counts.tickets < 1_000_000 || counts.customers < 10_000 || counts.messages < 5_000_000) {
+      log('NOTE: below the issue’s scale (1M tickets, 10k customers, 5M messages); figures are not comparable.');
+    }
+    log(`Server: ${await serverSummary(db)}`);
+
+    const samples: Samples = await drawSamples(db, 2000);
+    log(
+      `Samples: ${samples.customers.length} customers, ${samples.agents.length} team members, ${samples.threads.length} long threads, ` +
+        `${samples.deepCursors.length} cursors from row ${keysetDepth.toLocaleString('en-US')} on (first: ${samples.deepCursors[0]?.createdAt} / ${samples.deepCursors[0]?.id})`,
+    );
+    await sanityChecks(db, samples);
+    log('Sanity: keyset page after row 20,000 equals offset 20,000; customers cannot read others’ threads; agents see internal notes');
+
+    const cases = [
+      erase(customerNewestTickets(samples)),
+      erase(agentNewestOpenTickets(samples)),
+      erase(customerThread(samples)),
+      erase(agentListFirstPage(samples)),
+      erase(agentListDeepPage(samples)),
+    ];
+    const results: CaseResult[] = [];
+    for (const c of cases) {
+      const started = performance.now();
+      const result = await c.run(db, options);
+      results.push(result);
+      log(
+        `  measured [${c.key}] ${c.title} in ${((performance.now() - started) / 1000).toFixed(1)} s: ` +
+          `RLS and hand results identical in all ${result.warmup + result.rlsCall.n} iterations (${result.warmup} warm-up)`,
+      );
+    }
+    printResults(results, options);
+
+    if (process.env.BENCH_EXPLAIN === '1') {
+      log();
+      log('EXPLAIN (ANALYZE, BUFFERS), first sample of each query:');
+      for (const c of cases) await c.explain(db);
+    }
+    return 0;
+  } catch (error) {
+    console.error('\nbench:db FAILED:', error instanceof Error ? (error.stack ?? error.message) : error);
+    // Drizzle wraps driver errors; PostgreSQL's own message is the cause.
+    if (error instanceof Error && error.cause) console.error('cause:', error.cause);
+    return 1;
+  } finally {
+    await cleanUp();
+  }
+}
+
+process.exitCode = await main();
