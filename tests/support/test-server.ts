@@ -26,7 +26,7 @@ export interface TestServer {
   app: ReturnType<typeof createApp>;
   deps: AppDeps;
   testDb: TestDatabase;
-  /** A customer with a fresh id and a valid token. */
+  /** A customer with a fresh id, a user row (as if seen before) and a valid token. */
   customer(name?: string): Promise<TestUser>;
   /** A team member (agent or admin) with a valid token. */
   teamMember(role?: TeamRole, name?: string): Promise<TestUser>;
@@ -51,6 +51,8 @@ export async function startTestServer(engine: Engine, env: Record<string, string
   const customer: TestServer['customer'] = async (name = 'Customer') => {
     const id = randomUUID();
     const email = `${id.slice(0, 8)}@customer.test`;
+    // As if they had signed in before, so the team can refer to them.
+    await testDb.handle.systemDb.insert(users).values({ id, email, name });
     return { id, email, token: await sign({ sub: id, email, name }) };
   };
   const teamMember: TestServer['teamMember'] = async (role = 'agent', name = role === 'admin' ? 'Admin' : 'Agent') => {

@@ -1,0 +1,172 @@
+/** /api/v1/tickets/{id}/messages: the thread, replies, internal notes and the status rules they drive. */
+import { randomUUID } from 'node:crypto';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { enginesUnderTest } from '../support/test-database.ts';
+import { expectErrorShape, startTestServer, type TestServer, type TestUser } from '../support/test-server.ts';
+
+describe.each(enginesUnderTest)('threads on %s', (engine) => {
+  let server: TestServer;
+  let ana: TestUser;
+  let ben: TestUser;
+  let agent: TestUser;
+
+  const openTicket = async (user: TestUser = ana) =>
+    (await server.call('POST', '/api/v1/tickets', { token: user.token, body: { title: 'Export fails', description: 'It spins.' } })).body as { id: string };
+  const post = (user: TestUser, ticketId: string, body: Record<string, unknown>, headers: Record<string, string> = {}) =>
+    server.call('POST', `/api/v1/tickets/${ticketId}/messages`, { token: user.token, body, headers });
+  const thread = async (user: TestUser, ticketId: string, query = '') => server.call('GET', `/api/v1/tickets/${ticketId}/messages${query}`, { token: user.token });
+  const ticket = async (ticketId: string) => (await server.call('GET', `/api/v1/tickets/${ticketId}`, { token: agent.token })).body;
+  const setStatus = (ticketId: string, status: string) => server.call('PATCH', `/api/v1/tickets/${ticketId}`, { token: agent.token, body: { status } });
+
+  beforeAll(async () => {
+    server = await startTestServer(engine, { RATE_LIMIT_MESSAGES_PER_MINUTE: '1000' });
+    [ana, ben, agent] = [await server.customer('Ana'), await server.customer('Ben'), await server.teamMember('agent', 'Aga')];
+  });
+  afterAll(() => server?.close());
+
+  it('shows the customer replies and team replies, never internal notes', async () => {
+    const { id } = await openTicket();
+    await post(agent, id, { message: 'Customer is on the legacy plan', isInternal: true });
+    await post(agent, id, { message: 'We are on it.' });
+    await post(ana, id, { message: 'Thanks!' });
+    const asAna = await thread(ana, id);
+    expect(asAna.status).toBe(200);
+    expect(asAna.body.items.map((m: { message: string }) => m.message)).toEqual(['It spins.', 'We are on it.', 'Thanks!']);
+    expect(asAna.body.items.every((m: { isInternal: boolean }) => !m.isInternal)).toBe(true);
+    expect(asAna.body.items[1].sender).toEqual({ id: agent.id, name: 'Aga', fromTeam: true });
+    const asAgent = await thread(agent, id);
+    expect(asAgent.body.items.map((m: { isInternal: boolean }) => m.isInternal)).toEqual([false, true, false, false]);
+  });
+
+  it("hides another customer's thread as not found, and refuses replying to it", async () => {
+    const { id } = await openTicket();
+    expect((await thread(ben, id)).status).toBe(404);
+    const reply = await post(ben, id, { message: 'Hi' });
+    expect(reply.status).toBe(404);
+    expect(expectErrorShape(reply.body).code).toBe('not_found');
+    expect((await thread(agent, id)).body.items).toHaveLength(1);
+  });
+
+  it('refuses internal notes from customers', async () => {
+    const { id } = await openTicket();
+    const { status, body } = await post(ana, id, { message: 'secret', isInternal: true });
+    expect(status).toBe(403);
+    expect(expectErrorShape(body).code).toBe('forbidden');
+  });
+
+  it('pages through a long thread oldest first with no gap and no duplicate', async () => {
+    const { id } = await openTicket();
+    for (let i = 1; i <= 11; i++) await post(i % 2 ? ana : agent, id, { message: `m${i}` });
+    const seen: string[] = [];
+    let after: string | null = null;
+    for (let guard = 0; guard < 20; guard++) {
+      const { body } = await thread(ana, id, `?limit=4${after ? `&after=${after}` : ''}`);
+      seen.push(...body.items.map((m: { message: string }) => m.message));
+      after = body.nextCursor;
+      if (!body.hasMore) break;
+    }
+    expect(seen).toEqual(['It spins.', ...Array.from({ length: 11 }, (_, i) => `m${i + 1}`)]);
+    // Resuming from the end finds only what is new.
+    await post(agent, id, { message: 'm12' });
+    const { body } = await thread(ana, id, `?after=${after}`);
+    expect(body.items.map((m: { message: string }) => m.message)).toEqual(['m12']);
+  });
+
+  it('refuses empty, oversized and unknown-field messages, and bad cursors', async () => {
+    const { id } = await openTicket();
+    for (const body of [{ message: '' }, { message: '   ' }, { message: 'x'.repeat(20_001) }, { message: 'hi', sender: ben.id }, {}]) {
+      const response = await post(ana, id, body);
+      expect(response.status).toBe(400);
+      expect(expectErrorShape(response.body).code).toBe('validation_failed');
+    }
+    expect((await thread(ana, id, '?after=nope')).status).toBe(400);
+    expect((await thread(ana, id, '?limit=500')).status).toBe(400);
+  });
+
+  describe('status rules', () => {
+    it('the first public team reply sets firstResponseAt; an internal note does not', async () => {
+      const { id } = await openTicket();
+      await post(agent, id, { message: 'note', isInternal: true });
+      expect((await ticket(id)).firstResponseAt).toBeNull();
+      const reply = await post(agent, id, { message: 'Hello!' });
+      expect((await ticket(id)).firstResponseAt).toBe(reply.body.createdAt);
+    });
+
+    it.each(['waiting_on_customer', 'resolved'])('a customer reply moves a %s ticket back to open', async (status) => {
+      const { id } = await openTicket();
+      await setStatus(id, status);
+      await post(ana, id, { message: 'Still broken' });
+      expect((await ticket(id)).status).toBe('open');
+    });
+
+    it('a customer cannot reply to a closed ticket; the team still can', async () => {
+      const { id } = await openTicket();
+      await setStatus(id, 'closed');
+      const { status, body } = await post(ana, id, { message: 'reopen please' });
+      expect(status).toBe(409);
+      expect(expectErrorShape(body).code).toBe('conflict');
+      expect((await post(agent, id, { message: 'FYI' })).status).toBe(201);
+    });
+  });
+
+  describe('Idempotency-Key', () => {
+    it('replays the first response for the same key and body, storing one message', async () => {
+      const { id } = await openTicket();
+      const key = randomUUID();
+      const first = await post(ana, id, { message: 'only once' }, { 'idempotency-key': key });
+      const again = await post(ana, id, { message: 'only once' }, { 'idempotency-key': key });
+      expect(first.status).toBe(201);
+      expect(again.status).toBe(201);
+      expect(again.headers.get('idempotent-replayed')).toBe('true');
+      expect(again.body).toEqual(first.body);
+      const messages = (await thread(ana, id)).body.items.filter((m: { message: string }) => m.message === 'only once');
+      expect(messages).toHaveLength(1);
+    });
+
+    it('refuses the same key with a different body with 409', async () => {
+      const { id } = await openTicket();
+      const key = randomUUID();
+      await post(ana, id, { message: 'first' }, { 'idempotency-key': key });
+      const other = await post(ana, id, { message: 'second' }, { 'idempotency-key': key });
+      expect(other.status).toBe(409);
+      expect(expectErrorShape(other.body).code).toBe('conflict');
+    });
+
+    it('keeps keys per user: the same key from two users is two requests', async () => {
+      const { id } = await openTicket();
+      const key = randomUUID();
+      expect((await post(ana, id, { message: 'from ana' }, { 'idempotency-key': key })).status).toBe(201);
+      const fromAgent = await post(agent, id, { message: 'from ana' }, { 'idempotency-key': key });
+      expect(fromAgent.status).toBe(201);
+      expect(fromAgent.headers.get('idempotent-replayed')).toBeNull();
+    });
+
+    it('stores one row when the same request arrives many times at once', async () => {
+      const { id } = await openTicket();
+      const key = randomUUID();
+      const responses = await Promise.all(Array.from({ length: 8 }, () => post(ana, id, { message: 'concurrent' }, { 'idempotency-key': key })));
+      expect(responses.map((r) => r.status)).toEqual(Array(8).fill(201));
+      expect(new Set(responses.map((r) => r.body.id)).size).toBe(1);
+      const stored = (await thread(agent, id)).body.items.filter((m: { message: string }) => m.message === 'concurrent');
+      expect(stored).toHaveLength(1);
+    });
+
+    it('makes ticket creation idempotent too', async () => {
+      const key = randomUUID();
+      const body = { title: 'Once', description: 'only one ticket' };
+      const [a, b] = await Promise.all([
+        server.call('POST', '/api/v1/tickets', { token: ben.token, body, headers: { 'idempotency-key': key } }),
+        server.call('POST', '/api/v1/tickets', { token: ben.token, body, headers: { 'idempotency-key': key } }),
+      ]);
+      expect(a.body.id).toBe(b.body.id);
+      const list = await server.call('GET', '/api/v1/tickets?q=Once', { token: ben.token });
+      expect(list.body.items).toHaveLength(1);
+    });
+
+    it('refuses a malformed key', async () => {
+      const { id } = await openTicket();
+      const response = await post(ana, id, { message: 'x' }, { 'idempotency-key': 'x'.repeat(300) });
+      expect(response.status).toBe(400);
+    });
+  });
+});
