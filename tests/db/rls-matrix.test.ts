@@ -5,14 +5,18 @@
  * change no row (re-read past RLS, unchanged). Every case runs in a rolled-back transaction.
  */
 import { randomUUID } from 'node:crypto';
-import { and, eq } from 'drizzle-orm';
+import { and, eq, sql } from 'drizzle-orm';
+import { queryRows } from '../../db/query-rows.ts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { teamMembers, ticketMessages, ticketMetadata, tickets, ticketTagRelations, ticketTags, users } from '../../db/schema/index.ts';
+import { idempotencyKeys, slaTargets, teamMembers, ticketMessages, ticketMetadata, tickets, ticketTagRelations, ticketTags, ticketTemplates, users } from '../../db/schema/index.ts';
 import type { Tx } from '../../db/rls.ts';
 import { actors, asActor, attemptWrite, seedRlsFixture, type Actor, type RlsFixture } from '../support/rls-fixture.ts';
 import { createTestDatabase, enginesUnderTest, type TestDatabase } from '../support/test-database.ts';
 
-const tables = ['tickets', 'ticket_messages', 'ticket_tags', 'ticket_tag_relations', 'ticket_metadata', 'team_members', 'auth.users'] as const;
+const tables = [
+  'tickets', 'ticket_messages', 'ticket_tags', 'ticket_tag_relations', 'ticket_metadata', 'team_members',
+  'ticket_templates', 'idempotency_keys', 'sla_targets', 'auth.users',
+] as const;
 const operations = ['select', 'insert', 'update', 'delete'] as const;
 type Table = (typeof tables)[number];
 type Operation = (typeof operations)[number];
@@ -191,6 +195,53 @@ const matrix: MatrixCase[] = [
   { table: 'team_members', operation: 'update', actor: 'nobody', expected: 'denied', what: 'promotes an agent', run: (tx, f) => tx.update(teamMembers).set({ role: 'admin' }).where(eq(teamMembers.id, f.userId.agent)), target: (tx, f) => tx.select().from(teamMembers).where(eq(teamMembers.id, f.userId.agent)) },
   { table: 'team_members', operation: 'delete', actor: 'nobody', expected: 'denied', what: 'removes a member', run: (tx, f) => tx.delete(teamMembers).where(eq(teamMembers.id, f.spareAgent)), target: (tx, f) => tx.select().from(teamMembers).where(eq(teamMembers.id, f.spareAgent)) },
 
+  // ── ticket_templates ─────────────────────────────────────────────────────────────────────
+  ...(['customerA', 'customerB', 'agent', 'admin'] as const).map((actor): MatrixCase => (
+    { table: 'ticket_templates', operation: 'select', actor, expected: 'allowed', what: 'reads the templates', run: (tx) => tx.select().from(ticketTemplates) }
+  )),
+  ...(['customerA', 'customerB', 'agent', 'nobody'] as const).flatMap((actor): MatrixCase[] => [
+    { table: 'ticket_templates', operation: 'insert', actor, expected: 'denied', what: 'creates a template', run: (tx) => tx.insert(ticketTemplates).values({ name: 'Mine' }) },
+    { table: 'ticket_templates', operation: 'update', actor, expected: 'denied', what: 'renames a template', run: (tx, f) => tx.update(ticketTemplates).set({ name: 'Renamed' }).where(eq(ticketTemplates.id, f.template)), target: (tx, f) => tx.select().from(ticketTemplates).where(eq(ticketTemplates.id, f.template)) },
+    { table: 'ticket_templates', operation: 'delete', actor, expected: 'denied', what: 'deletes a template', run: (tx, f) => tx.delete(ticketTemplates).where(eq(ticketTemplates.id, f.template)), target: (tx, f) => tx.select().from(ticketTemplates).where(eq(ticketTemplates.id, f.template)) },
+  ]),
+  { table: 'ticket_templates', operation: 'select', actor: 'nobody', expected: 'denied', what: 'reads the templates', run: (tx) => tx.select().from(ticketTemplates) },
+  { table: 'ticket_templates', operation: 'insert', actor: 'admin', expected: 'allowed', what: 'creates a template', run: (tx) => tx.insert(ticketTemplates).values({ name: 'Refund', defaultPriority: 'high' }) },
+  { table: 'ticket_templates', operation: 'insert', actor: 'admin', expected: 'denied', what: 'creates a backdated template', run: (tx) => tx.insert(ticketTemplates).values({ name: 'Old', createdAt: epoch }) },
+  { table: 'ticket_templates', operation: 'update', actor: 'admin', expected: 'allowed', what: 'renames a template', run: (tx, f) => tx.update(ticketTemplates).set({ name: 'Bug' }).where(eq(ticketTemplates.id, f.template)) },
+  { table: 'ticket_templates', operation: 'update', actor: 'admin', expected: 'denied', what: "rewrites a template's id", run: (tx, f) => tx.update(ticketTemplates).set({ id: randomUUID() }).where(eq(ticketTemplates.id, f.template)), target: (tx, f) => tx.select().from(ticketTemplates).where(eq(ticketTemplates.id, f.template)) },
+  { table: 'ticket_templates', operation: 'delete', actor: 'admin', expected: 'allowed', what: 'deletes a template', run: (tx, f) => tx.delete(ticketTemplates).where(eq(ticketTemplates.id, f.template)) },
+
+  // ── idempotency_keys: each user's own ────────────────────────────────────────────────────
+  ...(['customerA', 'customerB', 'agent', 'admin'] as const).flatMap((actor): MatrixCase[] => {
+    const other = actor === 'customerA' ? 'customerB' : 'customerA';
+    const keyOf = (who: Exclude<Actor, 'nobody'>) => (tx: Tx, f: RlsFixture) => tx.select().from(idempotencyKeys).where(and(eq(idempotencyKeys.userId, f.userId[who]), eq(idempotencyKeys.key, f.idempotencyKey)));
+    return [
+      { table: 'idempotency_keys', operation: 'select', actor, expected: 'allowed', what: 'reads their own key', run: keyOf(actor) },
+      { table: 'idempotency_keys', operation: 'select', actor, expected: 'denied', what: "reads someone else's key", run: keyOf(other) },
+      { table: 'idempotency_keys', operation: 'insert', actor, expected: 'allowed', what: 'claims a key', run: (tx, f) => tx.insert(idempotencyKeys).values({ userId: f.userId[actor], key: 'new-key', requestHash: 'h' }) },
+      { table: 'idempotency_keys', operation: 'insert', actor, expected: 'denied', what: 'claims a key for someone else', run: (tx, f) => tx.insert(idempotencyKeys).values({ userId: f.userId[other], key: 'new-key', requestHash: 'h' }) },
+      { table: 'idempotency_keys', operation: 'update', actor, expected: 'allowed', what: 'records the response to their own key', run: (tx, f) => tx.update(idempotencyKeys).set({ responseStatus: 200 }).where(and(eq(idempotencyKeys.userId, f.userId[actor]), eq(idempotencyKeys.key, f.idempotencyKey))) },
+      { table: 'idempotency_keys', operation: 'update', actor, expected: 'denied', what: "rewrites someone else's stored response", run: (tx, f) => tx.update(idempotencyKeys).set({ responseStatus: 500 }).where(eq(idempotencyKeys.userId, f.userId[other])), target: keyOf(other) },
+      { table: 'idempotency_keys', operation: 'update', actor, expected: 'denied', what: "changes their key's request fingerprint", run: (tx, f) => tx.update(idempotencyKeys).set({ requestHash: 'forged' }).where(eq(idempotencyKeys.userId, f.userId[actor])), target: keyOf(actor) },
+      { table: 'idempotency_keys', operation: 'delete', actor, expected: 'denied', what: 'deletes their own key', run: (tx, f) => tx.delete(idempotencyKeys).where(eq(idempotencyKeys.userId, f.userId[actor])), target: keyOf(actor) },
+    ];
+  }),
+  { table: 'idempotency_keys', operation: 'select', actor: 'nobody', expected: 'denied', what: 'reads any key', run: (tx) => tx.select().from(idempotencyKeys) },
+  { table: 'idempotency_keys', operation: 'insert', actor: 'nobody', expected: 'denied', what: 'claims a key', run: (tx, f) => tx.insert(idempotencyKeys).values({ userId: f.userId.customerA, key: 'k', requestHash: 'h' }) },
+  { table: 'idempotency_keys', operation: 'update', actor: 'nobody', expected: 'denied', what: 'rewrites a stored response', run: (tx) => tx.update(idempotencyKeys).set({ responseStatus: 500 }), target: (tx) => tx.select().from(idempotencyKeys) },
+  { table: 'idempotency_keys', operation: 'delete', actor: 'nobody', expected: 'denied', what: 'deletes a key', run: (tx) => tx.delete(idempotencyKeys), target: (tx) => tx.select().from(idempotencyKeys) },
+
+  // ── sla_targets: written only by the server from its configuration ───────────────────────
+  ...(['customerA', 'customerB', 'agent', 'admin'] as const).map((actor): MatrixCase => (
+    { table: 'sla_targets', operation: 'select', actor, expected: 'allowed', what: 'reads the SLA targets', run: (tx) => tx.select().from(slaTargets) }
+  )),
+  { table: 'sla_targets', operation: 'select', actor: 'nobody', expected: 'denied', what: 'reads the SLA targets', run: (tx) => tx.select().from(slaTargets) },
+  ...actors.flatMap((actor): MatrixCase[] => [
+    { table: 'sla_targets', operation: 'insert', actor, expected: 'denied', what: 'adds an SLA target', run: (tx) => tx.insert(slaTargets).values({ priority: 'high', resolutionHours: 1 }) },
+    { table: 'sla_targets', operation: 'update', actor, expected: 'denied', what: 'stretches an SLA target', run: (tx) => tx.update(slaTargets).set({ resolutionHours: 9999 }), target: (tx) => tx.select().from(slaTargets) },
+    { table: 'sla_targets', operation: 'delete', actor, expected: 'denied', what: 'removes an SLA target', run: (tx) => tx.delete(slaTargets), target: (tx) => tx.select().from(slaTargets) },
+  ]),
+
   // ── auth.users: the user directory ───────────────────────────────────────────────────────
   ...customers.flatMap(({ actor, other }): MatrixCase[] => [
     { table: 'auth.users', operation: 'select', actor, expected: 'allowed', what: 'reads their own profile', run: (tx, f) => tx.select().from(users).where(eq(users.id, f.userId[actor])) },
@@ -221,6 +272,9 @@ const neverAllowed = new Set<string>([
     `team_members insert ${a}`, `team_members update ${a}`, `team_members delete ${a}`,
   ]),
   'team_members insert agent', 'team_members update agent', 'team_members delete agent',
+  ...(['customerA', 'customerB', 'agent'] as const).flatMap((a) => ['insert', 'update', 'delete'].map((op) => `ticket_templates ${op} ${a}`)),
+  ...actors.map((a) => `idempotency_keys delete ${a}`),
+  ...actors.flatMap((a) => ['insert', 'update', 'delete'].map((op) => `sla_targets ${op} ${a}`)),
 ]);
 /** Cells where the actor may see or do everything, so there is nothing to deny. */
 const neverDenied = new Set<string>([
@@ -229,6 +283,8 @@ const neverDenied = new Set<string>([
   'ticket_tags select agent',
   ...team.flatMap((a) => [`tickets select ${a}`, `tickets delete ${a}`, `ticket_messages select ${a}`, `ticket_messages delete ${a}`, `ticket_tags delete ${a}`, `ticket_tag_relations select ${a}`, `ticket_tag_relations delete ${a}`, `ticket_metadata select ${a}`, `ticket_metadata delete ${a}`, `auth.users select ${a}`]),
   'team_members delete admin', 'team_members select admin',
+  ...(['customerA', 'customerB', 'agent', 'admin'] as const).flatMap((a) => [`ticket_templates select ${a}`, `sla_targets select ${a}`]),
+  'ticket_templates delete admin',
 ]);
 
 describe('the access matrix is complete', () => {
@@ -240,6 +296,11 @@ describe('the access matrix is complete', () => {
 });
 
 describe.each(enginesUnderTest)('row-level security on %s', (engine) => {
+  it('covers every table in public', async () => {
+    const rows = await queryRows<{ name: string }>(testDb.handle.systemDb, sql`select tablename as name from pg_tables where schemaname = 'public' order by 1`);
+    expect(rows.map((r) => r.name).sort()).toEqual(tables.filter((t) => t !== 'auth.users').sort());
+  });
+
   let testDb: TestDatabase;
   let fixture: RlsFixture;
   beforeAll(async () => {

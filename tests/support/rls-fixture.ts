@@ -7,7 +7,7 @@ import { randomUUID } from 'node:crypto';
 import { sql } from 'drizzle-orm';
 import type { Database } from '../../db/client.ts';
 import { withClaims, type Tx } from '../../db/rls.ts';
-import { teamMembers, ticketMessages, ticketMetadata, tickets, ticketTagRelations, ticketTags, users } from '../../db/schema/index.ts';
+import { idempotencyKeys, slaTargets, teamMembers, ticketMessages, ticketMetadata, tickets, ticketTagRelations, ticketTags, ticketTemplates, users } from '../../db/schema/index.ts';
 import { INSUFFICIENT_PRIVILEGE, sqlStateOf } from './sql-error.ts';
 
 export const actors = ['customerA', 'customerB', 'agent', 'admin', 'nobody'] as const;
@@ -27,6 +27,9 @@ export interface RlsFixture {
   unusedTag: string;
   /** A second agent with no tickets assigned, so the admin can remove them. */
   spareAgent: string;
+  template: string;
+  /** An Idempotency-Key each of customer A and B has claimed. */
+  idempotencyKey: string;
 }
 
 export async function seedRlsFixture(db: Database): Promise<RlsFixture> {
@@ -70,7 +73,17 @@ export async function seedRlsFixture(db: Database): Promise<RlsFixture> {
     { ticketId: ticketA, key: 'plan', value: 'pro' },
     { ticketId: ticketB, key: 'plan', value: 'free' },
   ]);
-  return { userId, ticketA, ticketAEmpty, ticketB, publicMessageA, internalNoteA, publicMessageB, tag, unusedTag, spareAgent };
+  const template = id();
+  await db.insert(ticketTemplates).values({ id: template, name: 'Bug report', fields: [{ key: 'url', label: 'Page', type: 'url', required: true }] });
+  const idempotencyKey = 'key-1';
+  await db.insert(idempotencyKeys).values([
+    { userId: userId.customerA, key: idempotencyKey, requestHash: 'a', responseStatus: 201, responseBody: { id: 'x' } },
+    { userId: userId.customerB, key: idempotencyKey, requestHash: 'b', responseStatus: 201, responseBody: { id: 'y' } },
+    { userId: userId.agent, key: idempotencyKey, requestHash: 'c', responseStatus: 201, responseBody: { id: 'z' } },
+    { userId: userId.admin, key: idempotencyKey, requestHash: 'd', responseStatus: 201, responseBody: { id: 'w' } },
+  ]);
+  await db.insert(slaTargets).values([{ priority: 'low', resolutionHours: 120 }, { priority: 'urgent', resolutionHours: 4 }]).onConflictDoNothing();
+  return { userId, ticketA, ticketAEmpty, ticketB, publicMessageA, internalNoteA, publicMessageB, tag, unusedTag, spareAgent, template, idempotencyKey };
 }
 
 class RolledBack<T> extends Error {
