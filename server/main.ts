@@ -9,6 +9,7 @@ import { migrateDatabase } from '../db/migrate.ts';
 import { createApp } from './app.ts';
 import { ConfigError, loadConfig, type Config } from './config.ts';
 import { createLogger } from './http/logger.ts';
+import { startMaintenance } from './maintenance.ts';
 import { createServerDeps } from './server-deps.ts';
 
 let config: Config;
@@ -31,6 +32,7 @@ const database = await openDatabase({
 await migrateDatabase(database);
 const deps = await createServerDeps(config, database, logger);
 const app = createApp(deps);
+const stopMaintenance = startMaintenance(database.systemDb, logger);
 
 const server = serve({ fetch: app.fetch, port: config.PORT, hostname: config.HOST }, (info) => {
   const base = config.PUBLIC_URL ?? `http://localhost:${info.port}`;
@@ -52,6 +54,7 @@ async function shutdown(signal: string) {
   if (stopping) return;
   stopping = true;
   logger.info('shutting down', { signal });
+  stopMaintenance();
   server.close();
   await database.close();
   process.exit(0);

@@ -23,5 +23,5 @@ export const requestContext = ({ logger }: { logger: Logger }): MiddlewareHandle
   const user = c.get('user');
   if (user) fields.userId = user.id;
   if (c.res.status >= 500) logger.warn('request', fields);
-  else logger.debug('request', fields);
+  else logger.info('request', fields);
 };

@@ -1,7 +1,10 @@
 /** /api/v1/tickets/{id}/messages: the thread, replies, internal notes and the status rules they drive. */
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { enginesUnderTest } from '../support/test-database.ts';
+import { sql } from 'drizzle-orm';
+import { idempotencyKeys, users } from '../../db/schema/index.ts';
+import { sweepIdempotencyKeys } from '../../server/maintenance.ts';
+import { createTestDatabase, enginesUnderTest } from '../support/test-database.ts';
 import { expectErrorShape, startTestServer, type TestServer, type TestUser } from '../support/test-server.ts';
 
 describe.each(enginesUnderTest)('threads on %s', (engine) => {
@@ -168,5 +171,24 @@ describe.each(enginesUnderTest)('threads on %s', (engine) => {
       const response = await post(ana, id, { message: 'x' }, { 'idempotency-key': 'x'.repeat(300) });
       expect(response.status).toBe(400);
     });
+  });
+});
+
+describe.each(enginesUnderTest)('forgetting Idempotency-Keys on %s', (engine) => {
+  it('sweeps keys older than a day and keeps newer ones', async () => {
+    const testDb = await createTestDatabase(engine);
+    try {
+      const db = testDb.handle.systemDb;
+      const userId = randomUUID();
+      await db.insert(users).values({ id: userId });
+      await db.insert(idempotencyKeys).values([
+        { userId, key: 'old', requestHash: 'h', createdAt: sql`now() - interval '25 hours'` as unknown as Date },
+        { userId, key: 'new', requestHash: 'h', createdAt: sql`now() - interval '23 hours'` as unknown as Date },
+      ]);
+      await sweepIdempotencyKeys(db);
+      expect((await db.select({ key: idempotencyKeys.key }).from(idempotencyKeys)).map((k) => k.key)).toEqual(['new']);
+    } finally {
+      await testDb.drop();
+    }
   });
 });

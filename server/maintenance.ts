@@ -1,0 +1,21 @@
+/** Periodic housekeeping on the server's own connection: forgetting Idempotency-Keys after a day. */
+import { lt, sql } from 'drizzle-orm';
+import type { Database } from '../db/client.ts';
+import { idempotencyKeys } from '../db/schema/index.ts';
+import type { Logger } from './http/logger.ts';
+
+/** How long a stored response can be replayed: longer than any client retries one request. */
+export const idempotencyKeyLifetimeHours = 24;
+
+export async function sweepIdempotencyKeys(systemDb: Database): Promise<void> {
+  await systemDb.delete(idempotencyKeys).where(lt(idempotencyKeys.createdAt, sql`now() - make_interval(hours => ${idempotencyKeyLifetimeHours})`));
+}
+
+/** Starts the sweeps; returns a function that stops them. */
+export function startMaintenance(systemDb: Database, logger: Logger, intervalMs = 15 * 60_000): () => void {
+  const run = () => sweepIdempotencyKeys(systemDb).catch((error: unknown) => logger.warn('idempotency key sweep failed', { error: String(error) }));
+  const timer = setInterval(run, intervalMs);
+  timer.unref();
+  void run();
+  return () => clearInterval(timer);
+}
