@@ -9,3 +9,4 @@ export * from './metadata.ts';
 export * from './templates.ts';
 export * from './idempotency.ts';
 export * from './sla.ts';
+export * from './events.ts';

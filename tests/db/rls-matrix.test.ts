@@ -8,14 +8,14 @@ import { randomUUID } from 'node:crypto';
 import { and, eq, sql } from 'drizzle-orm';
 import { queryRows } from '../../db/query-rows.ts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { idempotencyKeys, slaTargets, teamMembers, ticketMessages, ticketMetadata, tickets, ticketTagRelations, ticketTags, ticketTemplates, users } from '../../db/schema/index.ts';
+import { idempotencyKeys, slaTargets, ticketEvents, teamMembers, ticketMessages, ticketMetadata, tickets, ticketTagRelations, ticketTags, ticketTemplates, users } from '../../db/schema/index.ts';
 import type { Tx } from '../../db/rls.ts';
 import { actors, asActor, attemptWrite, seedRlsFixture, type Actor, type RlsFixture } from '../support/rls-fixture.ts';
 import { createTestDatabase, enginesUnderTest, type TestDatabase } from '../support/test-database.ts';
 
 const tables = [
   'tickets', 'ticket_messages', 'ticket_tags', 'ticket_tag_relations', 'ticket_metadata', 'team_members',
-  'ticket_templates', 'idempotency_keys', 'sla_targets', 'auth.users',
+  'ticket_templates', 'idempotency_keys', 'sla_targets', 'ticket_events', 'auth.users',
 ] as const;
 const operations = ['select', 'insert', 'update', 'delete'] as const;
 type Table = (typeof tables)[number];
@@ -242,6 +242,20 @@ const matrix: MatrixCase[] = [
     { table: 'sla_targets', operation: 'delete', actor, expected: 'denied', what: 'removes an SLA target', run: (tx) => tx.delete(slaTargets), target: (tx) => tx.select().from(slaTargets) },
   ]),
 
+  // ── ticket_events: the live log, written only by triggers ───────────────────────────────
+  ...customers.flatMap(({ actor, own, others }): MatrixCase[] => [
+    { table: 'ticket_events', operation: 'select', actor, expected: 'allowed', what: "reads their own ticket's events", run: (tx, f) => tx.select().from(ticketEvents).where(eq(ticketEvents.ticketId, own(f))) },
+    { table: 'ticket_events', operation: 'select', actor, expected: 'denied', what: "reads another customer's events", run: (tx, f) => tx.select().from(ticketEvents).where(eq(ticketEvents.ticketId, others(f))) },
+  ]),
+  { table: 'ticket_events', operation: 'select', actor: 'customerA', expected: 'denied', what: 'reads the internal note event on their own ticket', run: (tx, f) => tx.select().from(ticketEvents).where(and(eq(ticketEvents.ticketId, f.ticketA), eq(ticketEvents.isInternal, true))) },
+  ...team.map((actor): MatrixCase => ({ table: 'ticket_events', operation: 'select', actor, expected: 'allowed', what: 'reads internal note events', run: (tx, f) => tx.select().from(ticketEvents).where(and(eq(ticketEvents.ticketId, f.ticketA), eq(ticketEvents.isInternal, true))) })),
+  { table: 'ticket_events', operation: 'select', actor: 'nobody', expected: 'denied', what: 'reads any event', run: (tx) => tx.select().from(ticketEvents) },
+  ...actors.flatMap((actor): MatrixCase[] => [
+    { table: 'ticket_events', operation: 'insert', actor, expected: 'denied', what: 'forges an event', run: (tx, f) => tx.insert(ticketEvents).values({ position: 1, ticketId: f.ticketA, customerId: f.userId.customerA, kind: 'message.created', payload: { message: 'forged' } }) },
+    { table: 'ticket_events', operation: 'update', actor, expected: 'denied', what: 'rewrites an event', run: (tx) => tx.update(ticketEvents).set({ payload: { forged: true } }), target: (tx) => tx.select().from(ticketEvents) },
+    { table: 'ticket_events', operation: 'delete', actor, expected: 'denied', what: 'deletes an event', run: (tx) => tx.delete(ticketEvents), target: (tx) => tx.select().from(ticketEvents) },
+  ]),
+
   // ── auth.users: the user directory ───────────────────────────────────────────────────────
   ...customers.flatMap(({ actor, other }): MatrixCase[] => [
     { table: 'auth.users', operation: 'select', actor, expected: 'allowed', what: 'reads their own profile', run: (tx, f) => tx.select().from(users).where(eq(users.id, f.userId[actor])) },
@@ -275,6 +289,7 @@ const neverAllowed = new Set<string>([
   ...(['customerA', 'customerB', 'agent'] as const).flatMap((a) => ['insert', 'update', 'delete'].map((op) => `ticket_templates ${op} ${a}`)),
   ...actors.map((a) => `idempotency_keys delete ${a}`),
   ...actors.flatMap((a) => ['insert', 'update', 'delete'].map((op) => `sla_targets ${op} ${a}`)),
+  ...actors.flatMap((a) => ['insert', 'update', 'delete'].map((op) => `ticket_events ${op} ${a}`)),
 ]);
 /** Cells where the actor may see or do everything, so there is nothing to deny. */
 const neverDenied = new Set<string>([
@@ -285,6 +300,7 @@ const neverDenied = new Set<string>([
   'team_members delete admin', 'team_members select admin',
   ...(['customerA', 'customerB', 'agent', 'admin'] as const).flatMap((a) => [`ticket_templates select ${a}`, `sla_targets select ${a}`]),
   'ticket_templates delete admin',
+  ...team.map((a) => `ticket_events select ${a}`),
 ]);
 
 describe('the access matrix is complete', () => {
