@@ -4,7 +4,7 @@ import { defineConfig } from 'drizzle-kit';
 export default defineConfig({
   dialect: 'postgresql',
   // Every public table's file; auth.ts is left out so the `auth` schema stays migration 0000's.
-  schema: ['./db/schema/team.ts', './db/schema/tickets.ts', './db/schema/messages.ts', './db/schema/tags.ts', './db/schema/metadata.ts',
+  schema: ['./db/schema/team.ts', './db/schema/tickets.ts', './db/schema/messages.ts', './db/schema/attachments.ts', './db/schema/tags.ts', './db/schema/metadata.ts',
     './db/schema/templates.ts', './db/schema/idempotency.ts', './db/schema/sla.ts',
     './db/schema/events.ts'],
   out: './db/migrations',

@@ -22,6 +22,13 @@ export interface DatabaseHandle {
   readonly engine: Engine;
   /** Where the data lives, for people: a directory, `memory`, or the URL without its password. */
   readonly location: string;
+  /**
+   * LISTEN on a channel. `onListening` runs each time the listener is (re)connected, so a caller
+   * can catch up on what it may have missed while it was not. Resolves to a function that stops.
+   */
+  listen(channel: string, onNotify: (payload: string) => void, onListening: () => void): Promise<() => Promise<void>>;
+  /** NOTIFY a channel, outside any transaction of the caller's. */
+  notify(channel: string, payload?: string): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -32,6 +39,10 @@ export interface OpenDatabaseOptions {
   pgliteDir?: string | undefined;
   /** postgres.js pool size. */
   maxConnections?: number | undefined;
+  /** PostgreSQL's statement_timeout for every connection (ms; 0 = none): runaway queries end. */
+  statementTimeoutMs?: number | undefined;
+  /** PostgreSQL's idle_in_transaction_session_timeout (ms; 0 = none): a stuck transaction cannot hold locks forever. */
+  idleInTransactionTimeoutMs?: number | undefined;
 }
 
 export async function openDatabase(options: OpenDatabaseOptions = {}): Promise<DatabaseHandle> {
@@ -39,12 +50,24 @@ export async function openDatabase(options: OpenDatabaseOptions = {}): Promise<D
     const client = postgres(options.databaseUrl, {
       max: options.maxConnections ?? 10,
       onnotice: () => {},
-      connection: { application_name: 'ticket-widget' },
+      connection: {
+        application_name: 'ticket-widget',
+        ...(options.statementTimeoutMs ? { statement_timeout: options.statementTimeoutMs } : {}),
+        ...(options.idleInTransactionTimeoutMs ? { idle_in_transaction_session_timeout: options.idleInTransactionTimeoutMs } : {}),
+      },
     });
     return {
       systemDb: drizzlePostgres({ client, schema }) as unknown as Database,
       engine: 'postgres',
       location: redactPassword(options.databaseUrl),
+      async listen(channel, onNotify, onListening) {
+        // postgres.js keeps a dedicated connection for LISTEN and re-subscribes after it drops.
+        const { unlisten } = await client.listen(channel, onNotify, onListening);
+        return unlisten;
+      },
+      async notify(channel, payload = '') {
+        await client.notify(channel, payload);
+      },
       close: () => client.end({ timeout: 5 }),
     };
   }
@@ -54,6 +77,14 @@ export async function openDatabase(options: OpenDatabaseOptions = {}): Promise<D
     systemDb: drizzlePglite({ client, schema }) as unknown as Database,
     engine: 'pglite',
     location: options.pgliteDir ?? 'memory',
+    async listen(channel, onNotify, onListening) {
+      const unlisten = await client.listen(channel, onNotify);
+      onListening();
+      return unlisten;
+    },
+    async notify(channel, payload = '') {
+      await client.query('select pg_notify($1, $2)', [channel, payload]);
+    },
     close: () => client.close(),
   };
 }

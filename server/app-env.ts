@@ -5,6 +5,7 @@ import type { TokenService } from './auth/tokens.ts';
 import type { Config } from './config.ts';
 import type { Logger } from './http/logger.ts';
 import type { RateLimiter } from './http/rate-limit.ts';
+import type { LiveHub } from './live/live-hub.ts';
 
 export interface AppEnv {
   Variables: {
@@ -27,4 +28,6 @@ export interface AppDeps {
   users: UserDirectory;
   limits: RateLimits;
   logger: Logger;
+  /** Live updates: started by main.ts (and live tests); idle otherwise. */
+  live: LiveHub;
 }

@@ -13,11 +13,20 @@ import { requireUser } from './auth/require-user.ts';
 import { renderApiDocs, type OpenApiDocument } from './docs/api-docs-page.ts';
 import { ApiError, respondWithError, toApiError } from './errors.ts';
 import { requestContext } from './http/request-context.ts';
+import { liveSocket } from './live/live-socket.ts';
+import { isUploadRequest } from './attachments/multipart.ts';
+import { attachmentRoutes } from './routes/attachments.ts';
 import { meRoutes } from './routes/me.ts';
 import { messageRoutes } from './routes/messages.ts';
+import { metadataRoutes } from './routes/metadata.ts';
 import { createRouteApp } from './routes/openapi-app.ts';
 import { sessionRoutes } from './routes/sessions.ts';
+import { tagRoutes } from './routes/tags.ts';
+import { teamRoutes } from './routes/team.ts';
+import { templateRoutes } from './routes/templates.ts';
+import { ticketTagRoutes } from './routes/ticket-tags.ts';
 import { ticketRoutes } from './routes/tickets.ts';
+import { widgetAssets } from './static/widget-assets.ts';
 
 /** Paths under /api/v1 that need no token. */
 const publicApiPaths = [/^\/api\/v1\/sessions\//, /^\/api\/v1\/openapi\.json$/, /^\/api\/v1\/docs\/?$/, /^\/api\/v1\/live$/];
@@ -28,13 +37,23 @@ export function createApi(deps: AppDeps) {
     .route('/sessions', sessionRoutes(deps))
     .route('/me', meRoutes(deps))
     .route('/tickets', ticketRoutes(deps))
-    .route('/tickets', messageRoutes(deps));
+    .route('/tickets', messageRoutes(deps))
+    .route('/tickets', ticketTagRoutes(deps))
+    .route('/tickets', metadataRoutes(deps))
+    .route('/tags', tagRoutes(deps))
+    .route('/templates', templateRoutes(deps))
+    .route('/team', teamRoutes(deps))
+    .route('/attachments', attachmentRoutes(deps));
 }
 export type ApiType = ReturnType<typeof createApi>;
 
 export function createApp(deps: AppDeps) {
   const { config, logger } = deps;
   const app = new Hono<AppEnv>();
+  const jsonBodyLimit = bodyLimit({
+    maxSize: config.MAX_JSON_BODY_BYTES,
+    onError: (c) => respondWithError(c, new ApiError('payload_too_large', `The body is larger than ${config.MAX_JSON_BODY_BYTES} bytes.`)),
+  });
 
   app.use('*', requestContext({ logger }));
   app.onError((error, c) => {
@@ -54,12 +73,16 @@ export function createApp(deps: AppDeps) {
     }
   });
 
+  app.route('/', widgetAssets());
+
   app.use(
     '/api/*',
     secureHeaders({
       contentSecurityPolicy: { defaultSrc: ["'none'"], frameAncestors: ["'none'"] },
       crossOriginResourcePolicy: 'cross-origin',
       referrerPolicy: 'no-referrer',
+      // A route that sets its own policy (the docs page's style nonce, attachments' sandbox) keeps it.
+      overwrite: false,
     }),
     cors({
       origin: (origin) => (config.ALLOWED_ORIGINS.includes('*') ? '*' : config.ALLOWED_ORIGINS.includes(origin) || origin === new URL(config.publicUrl).origin ? origin : null),
@@ -69,10 +92,8 @@ export function createApp(deps: AppDeps) {
       maxAge: 600,
       credentials: false,
     }),
-    bodyLimit({
-      maxSize: config.MAX_JSON_BODY_BYTES,
-      onError: (c) => respondWithError(c, new ApiError('payload_too_large', `The body is larger than ${config.MAX_JSON_BODY_BYTES} bytes.`)),
-    }),
+    // Uploads (multipart on the routes that take files) have their own, streaming limits.
+    (c, next) => (isUploadRequest(c) ? next() : jsonBodyLimit(c, next)),
     etag(),
     async (c, next) => {
       c.header('Vary', 'Authorization', { append: true });
@@ -81,7 +102,15 @@ export function createApp(deps: AppDeps) {
     },
   );
 
+  // Live updates: a change that committed rings this instance's doorbell (and, through
+  // PostgreSQL, every other instance's) once its response is ready.
+  app.use('/api/*', async (c, next) => {
+    await next();
+    if (c.req.method !== 'GET' && c.req.method !== 'HEAD' && c.req.method !== 'OPTIONS' && c.res.status < 400) deps.live.ring();
+  });
+
   const api = createApi(deps);
+  api.get('/live', liveSocket(deps, { authTimeoutMs: config.LIVE_AUTH_TIMEOUT_MS, heartbeatMs: config.LIVE_HEARTBEAT_MS, maxBufferedBytes: config.LIVE_MAX_BUFFERED_BYTES }));
   api.openAPIRegistry.registerComponent('securitySchemes', 'bearerAuth', { type: 'http', scheme: 'bearer', bearerFormat: 'JWT' });
   const openApiConfig = {
     openapi: '3.1.0',

@@ -63,12 +63,19 @@ export function errorBody(code: ErrorCode, message: string, issues?: ErrorIssue[
   return { error: issues?.length ? { code, message, issues } : { code, message } };
 }
 
-/** Zod issues as the API's issues: `path` is dotted (`fields.email`), or the field's source. */
+/**
+ * Zod issues as the API's issues: `path` is the field's dotted path (`title`, `fields.email`,
+ * `limit`), the same names the request used and the same as the issues routes raise themselves;
+ * when the whole value is wrong, its source (`(body)`, `(query)`, ...).
+ */
 export function issuesFromZod(error: z.ZodError, source?: string): ErrorIssue[] {
-  return error.issues.map((issue) => ({
-    path: [source, ...issue.path.map(String)].filter(Boolean).join('.') || '(body)',
-    message: issue.message,
-  }));
+  const whole = !source || source === 'json' || source === 'form' ? '(body)' : `(${source})`;
+  return error.issues.flatMap((issue) => {
+    const path = issue.path.map(String);
+    // An unknown field is named by its own path, one issue each.
+    if (issue.code === 'unrecognized_keys') return issue.keys.map((key) => ({ path: [...path, key].join('.'), message: 'unknown field' }));
+    return [{ path: path.join('.') || whole, message: issue.message }];
+  });
 }
 
 const httpStatusCodes: Record<number, ErrorCode> = {
@@ -93,6 +100,9 @@ function fromDatabaseError(error: unknown): ApiError | undefined {
       if (code === '23505') return new ApiError('conflict', 'That already exists.');
       if (code === '23503') return new ApiError('validation_failed', 'That refers to something that does not exist.');
       if (code === '22P02' || code === '22007' || code === '22008' || code === '22023') return new ApiError('validation_failed', 'A value has the wrong format.');
+      // Text PostgreSQL cannot store (a NUL character, say), and values out of a column's range.
+      if (code === '22021' || code === '22P05') return new ApiError('validation_failed', 'A value contains characters that cannot be stored (such as NUL).');
+      if (code === '22001' || code === '22003') return new ApiError('validation_failed', 'A value is out of range.');
       if (code === '57014' || code === '25P03') return new ApiError('unavailable', 'The database took too long; try again.', { headers: { 'Retry-After': '1' } });
       if (code === '40001' || code === '40P01') return new ApiError('conflict', 'That collided with a concurrent change; try again.');
       if (code.startsWith('08') || code === '57P01' || code === '57P02' || code === '57P03' || code === 'CONNECTION_CLOSED' || code === 'CONNECTION_ENDED' || code === 'CONNECT_TIMEOUT' || code === 'ECONNREFUSED' || code === 'ECONNRESET') {

@@ -3,12 +3,12 @@
  * or DATABASE_URL) migrated, then the server, printing where everything is.
  */
 import { join, resolve } from 'node:path';
-import { serve } from '@hono/node-server';
 import { openDatabase } from '../db/client.ts';
 import { migrateDatabase } from '../db/migrate.ts';
 import { createApp } from './app.ts';
 import { ConfigError, loadConfig, type Config } from './config.ts';
 import { createLogger } from './http/logger.ts';
+import { listen } from './http/listen.ts';
 import { startMaintenance } from './maintenance.ts';
 import { createServerDeps } from './server-deps.ts';
 
@@ -28,26 +28,29 @@ const database = await openDatabase({
   databaseUrl: config.DATABASE_URL,
   pgliteDir: join(resolve(config.DATA_DIR), 'pglite'),
   maxConnections: config.DATABASE_POOL_SIZE,
+  statementTimeoutMs: config.DATABASE_STATEMENT_TIMEOUT_MS,
+  idleInTransactionTimeoutMs: config.DATABASE_IDLE_IN_TRANSACTION_TIMEOUT_MS,
 });
 await migrateDatabase(database);
 const deps = await createServerDeps(config, database, logger);
 const app = createApp(deps);
 const stopMaintenance = startMaintenance(database.systemDb, logger);
 
-const server = serve({ fetch: app.fetch, port: config.PORT, hostname: config.HOST }, (info) => {
-  const base = config.PUBLIC_URL ?? `http://localhost:${info.port}`;
-  console.log(
-    [
-      '',
-      `ticket-widget is running (${database.engine}: ${database.location})`,
-      `  API:       ${base}/api/v1`,
-      `  API docs:  ${base}/api/v1/docs`,
-      `  OpenAPI:   ${base}/api/v1/openapi.json`,
-      `  Health:    ${base}/healthz`,
-      '',
-    ].join('\n'),
-  );
-});
+await deps.live.start();
+const running = await listen(app.fetch, { port: config.PORT, hostname: config.HOST });
+const base = config.PUBLIC_URL ?? `http://localhost:${running.port}`;
+console.log(
+  [
+    '',
+    `ticket-widget is running (${database.engine}: ${database.location})`,
+    `  API:       ${base}/api/v1`,
+    `  API docs:  ${base}/api/v1/docs`,
+    `  OpenAPI:   ${base}/api/v1/openapi.json`,
+    `  Live:      ${base.replace(/^http/, 'ws')}/api/v1/live`,
+    `  Health:    ${base}/healthz`,
+    '',
+  ].join('\n'),
+);
 
 let stopping = false;
 async function shutdown(signal: string) {
@@ -55,7 +58,8 @@ async function shutdown(signal: string) {
   stopping = true;
   logger.info('shutting down', { signal });
   stopMaintenance();
-  server.close();
+  await running.close();
+  await deps.live.stop();
   await database.close();
   process.exit(0);
 }

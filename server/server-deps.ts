@@ -9,6 +9,7 @@ import { createUserDirectory } from './auth/user-directory.ts';
 import type { Config } from './config.ts';
 import { createLogger, type Logger } from './http/logger.ts';
 import { createRateLimiter } from './http/rate-limit.ts';
+import { createLiveHub } from './live/live-hub.ts';
 
 const minute = 60_000;
 const hour = 60 * minute;
@@ -28,6 +29,7 @@ export async function createServerDeps(config: Config, database: DatabaseHandle,
     tokens,
     users: createUserDirectory(database.systemDb),
     logger,
+    live: createLiveHub({ database, logger, pollMs: config.LIVE_POLL_MS }),
     limits: {
       guestSessions: createRateLimiter({ limit: config.RATE_LIMIT_GUEST_SESSIONS_PER_HOUR, windowMs: hour, what: 'guest sessions from this address' }),
       agentSignIns: createRateLimiter({ limit: 10, windowMs: 15 * minute, what: 'sign-in attempts' }),

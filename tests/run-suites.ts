@@ -18,9 +18,9 @@ const reportDir = mkdtempSync(join(tmpdir(), 'ticket-widget-tests-'));
 const totals: Tally = { passed: 0, failed: 0, skipped: 0 };
 let exitCode = 0;
 
-function run(title: string, command: string, args: string[]): number {
+function run(title: string, command: string, args: string[], env: Record<string, string> = {}): number {
   console.log(`\n▶ ${title}: ${command} ${args.join(' ')}`);
-  const result = spawnSync(command, args, { stdio: 'inherit', env: process.env });
+  const result = spawnSync(command, args, { stdio: 'inherit', env: { ...process.env, ...env } });
   return result.status ?? 1;
 }
 
@@ -45,6 +45,28 @@ try {
   console.error('vitest wrote no report; counting its run as failed.');
   totals.failed += 1;
   exitCode = 1;
+}
+
+// The widget as a host page gets it, then the browser suites (Chromium) against the real server.
+if (run('widget build', process.execPath, ['widget/build.ts']) !== 0) {
+  console.error('The widget did not build; the browser suites need it.');
+  totals.failed += 1;
+  exitCode = 1;
+} else {
+  const wtrReport = join(reportDir, 'wtr.json');
+  const wtrStatus = run('browser suites (Chromium)', 'npx', ['web-test-runner'], { WTR_REPORT_FILE: wtrReport });
+  if (wtrStatus !== 0) exitCode = 1;
+  try {
+    const report = JSON.parse(readFileSync(wtrReport, 'utf8')) as Tally;
+    totals.passed += report.passed;
+    totals.failed += report.failed;
+    totals.skipped += report.skipped;
+    if (wtrStatus !== 0 && report.failed === 0) totals.failed += 1;
+  } catch {
+    console.error('web-test-runner wrote no report; counting its run as failed.');
+    totals.failed += 1;
+    exitCode = 1;
+  }
 }
 
 rmSync(reportDir, { recursive: true, force: true });

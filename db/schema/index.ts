@@ -4,6 +4,7 @@ export * from './auth.ts';
 export * from './team.ts';
 export * from './tickets.ts';
 export * from './messages.ts';
+export * from './attachments.ts';
 export * from './tags.ts';
 export * from './metadata.ts';
 export * from './templates.ts';

@@ -26,11 +26,13 @@ export const ticketMessages = pgTable(
       using: sql`${ownsTicket(t.ticketId)} and not ${t.isInternal}`,
     }),
     // The seed let a customer post as anyone, write internal notes and invent attachment
-    // descriptors; a customer writes public messages, as themselves, on their own tickets.
+    // descriptors; a customer writes public messages, as themselves, on their own tickets, and
+    // a message's descriptors are exactly those of the files they uploaded for it (derived by
+    // the ticket_messages_attach_uploads trigger, migration 0008; null without files).
     pgPolicy('Customers can create ticket messages', {
       for: 'insert',
       to: authenticated,
-      withCheck: sql`${ownsTicket(t.ticketId)} and ${t.senderId} = ${currentUserId} and not ${t.isInternal} and ${t.attachments} is null`,
+      withCheck: sql`${ownsTicket(t.ticketId)} and ${t.senderId} = ${currentUserId} and not ${t.isInternal} and ${t.attachments} is not distinct from private.uploaded_attachments(${t.id})`,
     }),
     pgPolicy('Team members can view all ticket messages', { for: 'select', to: authenticated, using: isTeamMember }),
     pgPolicy('Team members can create ticket messages', {

@@ -3,7 +3,8 @@ import type { MiddlewareHandler } from 'hono';
 import type { AppDeps, AppEnv } from '../app-env.ts';
 import { ApiError } from '../errors.ts';
 
-const bearer = /^Bearer[ ]+([A-Za-z0-9_-]+\.[A-Za-z0-9_-]*\.[A-Za-z0-9_-]*)$/;
+/** The scheme is case-insensitive (RFC 7235 §2.1); exactly one compact JWT follows it. */
+const bearer = /^Bearer[ ]+([A-Za-z0-9_-]+\.[A-Za-z0-9_-]*\.[A-Za-z0-9_-]*)$/i;
 
 export const requireUser = ({ tokens, users }: Pick<AppDeps, 'tokens' | 'users'>): MiddlewareHandler<AppEnv> => async (c, next) => {
   const header = c.req.header('authorization');

@@ -45,7 +45,7 @@ export function createTokenService(options: TokenServiceOptions): TokenService {
   const outside: { key: Uint8Array | JWTVerifyGetKey; algorithms: string[] } | undefined = options.jwtSecret
     ? { key: new TextEncoder().encode(options.jwtSecret), algorithms: ['HS256'] }
     : options.jwksUrl
-      ? { key: createRemoteJWKSet(new URL(options.jwksUrl), { cooldownDuration: 30_000, cacheMaxAge: 10 * 60_000 }), algorithms: ['RS256', 'ES256'] }
+      ? { key: unavailableWhenUnreachable(createRemoteJWKSet(new URL(options.jwksUrl), { cooldownDuration: 30_000, cacheMaxAge: 10 * 60_000 })), algorithms: ['RS256', 'ES256'] }
       : undefined;
 
   async function verify(token: string): Promise<VerifiedIdentity> {
@@ -69,9 +69,16 @@ export function createTokenService(options: TokenServiceOptions): TokenService {
             ...(options.audience ? { audience: options.audience } : {}),
           }));
     } catch (error) {
+      if (error instanceof KeysUnavailable) {
+        throw new ApiError('unavailable', 'The identity provider keys could not be fetched; try again shortly.', { headers: { 'Retry-After': '5' } });
+      }
       throw unauthorized(describeJoseError(error));
     }
-    if (typeof payload.sub !== 'string' || payload.sub.length === 0 || payload.sub.length > 255) throw unauthorized('The token has no usable subject (sub).');
+    if (typeof payload.sub !== 'string' || payload.sub.length === 0 || payload.sub.length > 255 || payload.sub.includes('\u0000')) throw unauthorized('The token has no usable subject (sub).');
+    // PostgreSQL text cannot hold NUL: such a claim is refused here rather than failing the user upsert.
+    if ((typeof payload.email === 'string' && payload.email.includes('\u0000')) || (typeof payload.name === 'string' && payload.name.includes('\u0000'))) {
+      throw unauthorized('The token has an unusable email or name claim.');
+    }
     const { userId, externalId } = userIdForSubject(payload.iss, payload.sub);
     const identity: VerifiedIdentity = { userId, expiresAt: payload.exp! };
     if (externalId) identity.externalId = externalId;
@@ -100,6 +107,28 @@ export function createTokenService(options: TokenServiceOptions): TokenService {
   return { verify, signSession };
 }
 
+/** The identity provider's keys could not be fetched: the token may be fine, so this is 503, not 401. */
+class KeysUnavailable extends Error {
+  override name = 'KeysUnavailable';
+}
+
+/** Fetch failures of the remote JWKS (network, timeout, non-200, not a JWKS) become KeysUnavailable. */
+function unavailableWhenUnreachable(getKey: JWTVerifyGetKey): JWTVerifyGetKey {
+  return async (header, token) => {
+    try {
+      return await getKey(header, token);
+    } catch (error) {
+      const fetchFailed =
+        error instanceof TypeError ||
+        error instanceof joseErrors.JWKSTimeout ||
+        error instanceof joseErrors.JWKSInvalid ||
+        (error instanceof joseErrors.JOSEError && error.code === 'ERR_JOSE_GENERIC');
+      if (fetchFailed) throw new KeysUnavailable('JWKS unavailable', { cause: error });
+      throw error;
+    }
+  };
+}
+
 function describeJoseError(error: unknown): string {
   if (error instanceof joseErrors.JWTExpired) return 'The token has expired.';
   if (error instanceof joseErrors.JWTClaimValidationFailed) {
@@ -111,6 +140,5 @@ function describeJoseError(error: unknown): string {
   if (error instanceof joseErrors.JOSEAlgNotAllowed) return 'The token is signed with an algorithm this server does not accept.';
   if (error instanceof joseErrors.JWSSignatureVerificationFailed) return 'The token signature does not verify.';
   if (error instanceof joseErrors.JWKSNoMatchingKey) return 'No key of the identity provider matches the token.';
-  if (error instanceof joseErrors.JWKSTimeout || error instanceof joseErrors.JOSEError && error.code === 'ERR_JWKS_INVALID') return 'The identity provider keys could not be fetched.';
   return 'The token is not valid.';
 }

@@ -8,6 +8,9 @@ import type { Database } from '../../db/client.ts';
 import { teamMembers, users, type TeamRole } from '../../db/schema/index.ts';
 import type { VerifiedIdentity } from './tokens.ts';
 
+/** auth.users.external_id of guest users: whoever typed an email, unverified. */
+export const guestExternalId = 'guest';
+
 export interface AuthUser {
   id: string;
   email: string | null;
@@ -60,7 +63,9 @@ export function createUserDirectory(systemDb: Database, options: { ttlMs?: numbe
         if (cache.size >= maxEntries) cache.delete(cache.keys().next().value!);
         cache.set(identity.userId, entry);
       }
-      return { id: identity.userId, email: entry!.email, name: entry!.name, teamRole: entry!.teamRole, tokenExpiresAt: identity.expiresAt };
+      // A guest token never carries team rights, whatever became of its user row.
+      const teamRole = identity.session === 'guest' ? null : entry!.teamRole;
+      return { id: identity.userId, email: entry!.email, name: entry!.name, teamRole, tokenExpiresAt: identity.expiresAt };
     },
     forget(userId) {
       cache.delete(userId);

@@ -1,12 +1,21 @@
-/** /api/v1/tickets/{id}/messages: a ticket's thread, and replies (and, for the team, internal notes). */
+/** /api/v1/tickets/{id}/messages: a ticket's thread, and replies (and, for the team, internal notes), with files. */
+import { randomUUID } from 'node:crypto';
 import { createRoute, z } from '@hono/zod-openapi';
 import { eq } from 'drizzle-orm';
+import type { Context, MiddlewareHandler } from 'hono';
+import type { Tx } from '../../db/rls.ts';
 import { tickets } from '../../db/schema/index.ts';
-import type { AppDeps } from '../app-env.ts';
+import type { AppDeps, AppEnv } from '../app-env.ts';
+import { parseFormBody } from '../attachments/form-fields.ts';
+import { isMultipart, receiveMultipart, type StoredUpload } from '../attachments/multipart.ts';
+import { recordUploads, uploadLimits } from '../attachments/records.ts';
+import type { AuthUser } from '../auth/user-directory.ts';
 import { ApiError, forbidden, notFound } from '../errors.ts';
 import { idempotencyKeyFrom, once, requestFingerprint } from '../idempotency.ts';
+import { createMessageForm, multipartDescription } from '../schemas/attachments.ts';
 import { idParams } from '../schemas/common.ts';
-import { createMessageBody, listMessagesQuery, messagePageSchema, messageSchema } from '../schemas/messages.ts';
+import { createMessageBody, listMessagesQuery, messagePageSchema, messageSchema, type CreateMessageBody } from '../schemas/messages.ts';
+import { storageFor } from '../storage/index.ts';
 import { listThread, readMessage, type ThreadMessage } from '../tickets/thread-queries.ts';
 import { ticketMessages } from '../../db/schema/index.ts';
 import { asUser, bearerSecurity, createRouteApp, errorResponses } from './openapi-app.ts';
@@ -22,34 +31,102 @@ const listRoute = createRoute({
   responses: { 200: json(messagePageSchema, 'One page of the thread'), ...errorResponses('validation_failed', 'unauthorized', 'not_found') },
 });
 
-const createRoute_ = createRoute({
+/** What the OpenAPI document says: JSON or multipart. */
+const createMessageDoc = {
   method: 'post',
   path: '/{id}/messages',
-  summary: 'Reply; team members may write an internal note instead',
+  summary: 'Reply, with files or without; team members may write an internal note instead',
+  description: multipartDescription,
   security: bearerSecurity,
   request: {
     params: idParams,
     headers: z.object({ 'idempotency-key': z.string().optional() }),
-    body: { required: true, content: { 'application/json': { schema: createMessageBody } } },
+    body: { required: true, content: { 'application/json': { schema: createMessageBody }, 'multipart/form-data': { schema: createMessageForm } } },
   },
-  responses: { 201: json(messageSchema, 'The new message'), ...errorResponses('validation_failed', 'unauthorized', 'forbidden', 'not_found', 'conflict', 'rate_limited') },
-});
+  responses: {
+    201: json(messageSchema, 'The new message'),
+    ...errorResponses('validation_failed', 'unauthorized', 'forbidden', 'not_found', 'conflict', 'payload_too_large', 'unsupported_media_type', 'rate_limited', 'unavailable'),
+  },
+} as const;
+
+/**
+ * What is validated and typed (for `hc`): the JSON body. A multipart body never reaches the
+ * validators: the route's middleware streams it and answers itself.
+ */
+function createMessageRoute(multipart: MiddlewareHandler<AppEnv>) {
+  return createRoute({
+    ...createMessageDoc,
+    hide: true,
+    middleware: [multipart] as const,
+    request: { ...createMessageDoc.request, body: { required: true, content: { 'application/json': { schema: createMessageBody } } } },
+  });
+}
+
+/** The ticket, as the user sees it (row-level security), or 404. */
+async function visibleTicket(tx: Tx, id: string) {
+  const [ticket] = await tx.select({ status: tickets.status }).from(tickets).where(eq(tickets.id, id));
+  if (!ticket) throw notFound('That ticket');
+  return ticket;
+}
+
+/** Writes the reply (and records its files first) in the caller's transaction. */
+async function writeReply(tx: Tx, user: AuthUser, ticketId: string, status: string, body: CreateMessageBody, files: readonly StoredUpload[]) {
+  if (status === 'closed' && !user.teamRole) throw new ApiError('conflict', 'This ticket is closed; open a new ticket instead.');
+  const messageId = randomUUID();
+  await recordUploads(tx, { ticketId, messageId, uploaderId: user.id }, files);
+  await tx.insert(ticketMessages).values({ id: messageId, ticketId, senderId: user.id, message: body.message, isInternal: body.isInternal ?? false });
+  return { status: 201 as const, body: (await readMessage(tx, messageId))! };
+}
 
 export function messageRoutes(deps: AppDeps) {
   const app = createRouteApp();
+  app.openAPIRegistry.registerPath(createMessageDoc);
+
+  /** A multipart reply: files streamed to storage, then the same write as JSON. */
+  const multipartReply: MiddlewareHandler<AppEnv> = async (c, next) => {
+    if (!isMultipart(c.req.header('content-type'))) return next();
+    const params = idParams.safeParse(c.req.param());
+    if (!params.success) throw new ApiError('validation_failed', 'The request is not valid.', { issues: [{ path: 'id', message: 'must be a UUID' }] });
+    const id = params.data.id;
+    const user = c.get('user');
+    const key = idempotencyKeyFrom(c.req.header('idempotency-key'));
+    deps.limits.messages.take(user.id);
+    // Refuse before reading a byte of the body when the ticket is not there for this user.
+    const ticket = await closeOnError(c, () => asUser(c, deps, (tx) => visibleTicket(tx, id)));
+    if (ticket.status === 'closed' && !user.teamRole && !key) throw closing(c, new ApiError('conflict', 'This ticket is closed; open a new ticket instead.'));
+
+    const form = await closeOnError(c, () => receiveMultipart(c, storageFor(deps.config), uploadLimits(deps.config)));
+    try {
+      const body = parseFormBody(createMessageBody, form.fields, { json: ['isInternal'] });
+      if (body.isInternal && !user.teamRole) throw forbidden('Only team members may write internal notes.');
+      const fingerprint = requestFingerprint('POST', `/tickets/${id}/messages`, { ...body, files: form.files.map((f) => ({ name: f.name, type: f.type, sha256: f.sha256 })) });
+      const result = await asUser(c, deps, async (tx) => {
+        const current = await visibleTicket(tx, id);
+        return once<ThreadMessage>(tx, user.id, key, fingerprint, () => writeReply(tx, user, id, current.status, body, form.files));
+      });
+      if (result.replayed) {
+        await form.discard();
+        c.header('Idempotent-Replayed', 'true');
+      }
+      return c.json(result.body, 201);
+    } catch (error) {
+      await form.discard();
+      throw error;
+    }
+  };
+
   return app
     .openapi(listRoute, async (c) => {
       const { id } = c.req.valid('param');
       const query = c.req.valid('query');
       const page = await asUser(c, deps, async (tx) => {
-        const [ticket] = await tx.select({ id: tickets.id }).from(tickets).where(eq(tickets.id, id));
-        if (!ticket) throw notFound('That ticket');
+        await visibleTicket(tx, id);
         return listThread(tx, id, { limit: query.limit, after: query.after });
       });
       c.header('Cache-Control', 'private, no-cache');
       return c.json(page, 200);
     })
-    .openapi(createRoute_, async (c) => {
+    .openapi(createMessageRoute(multipartReply), async (c) => {
       const user = c.get('user');
       const { id } = c.req.valid('param');
       const body = c.req.valid('json');
@@ -57,18 +134,24 @@ export function messageRoutes(deps: AppDeps) {
       const key = idempotencyKeyFrom(c.req.header('idempotency-key'));
       deps.limits.messages.take(user.id);
       const result = await asUser(c, deps, async (tx) => {
-        const [ticket] = await tx.select({ status: tickets.status }).from(tickets).where(eq(tickets.id, id));
-        if (!ticket) throw notFound('That ticket');
-        return once<ThreadMessage>(tx, user.id, key, requestFingerprint('POST', `/tickets/${id}/messages`, body), async () => {
-          if (ticket.status === 'closed' && !user.teamRole) throw new ApiError('conflict', 'This ticket is closed; open a new ticket instead.');
-          const [created] = await tx
-            .insert(ticketMessages)
-            .values({ ticketId: id, senderId: user.id, message: body.message, isInternal: body.isInternal ?? false })
-            .returning({ id: ticketMessages.id });
-          return { status: 201, body: (await readMessage(tx, created!.id))! };
-        });
+        const ticket = await visibleTicket(tx, id);
+        return once<ThreadMessage>(tx, user.id, key, requestFingerprint('POST', `/tickets/${id}/messages`, body), () => writeReply(tx, user, id, ticket.status, body, []));
       });
       if (result.replayed) c.header('Idempotent-Replayed', 'true');
       return c.json(result.body, 201);
     });
+}
+
+/** An answer given before the body was read closes the connection, so the rest is never read. */
+function closing<E extends Error>(c: Context<AppEnv>, error: E): E {
+  c.header('Connection', 'close');
+  return error;
+}
+
+async function closeOnError<T>(c: Context<AppEnv>, work: () => Promise<T>): Promise<T> {
+  try {
+    return await work();
+  } catch (error) {
+    throw closing(c, error as Error);
+  }
 }

@@ -9,6 +9,7 @@ import { queryRows } from '../../db/query-rows.ts';
 import { users } from '../../db/schema/index.ts';
 import type { AppDeps } from '../app-env.ts';
 import { verifyPassword } from '../auth/passwords.ts';
+import { guestExternalId } from '../auth/user-directory.ts';
 import { ApiError } from '../errors.ts';
 import { clientIp } from '../http/client-ip.ts';
 import { uuidSchema } from '../schemas/common.ts';
@@ -60,7 +61,8 @@ export function sessionRoutes(deps: AppDeps) {
       const { email, name } = c.req.valid('json');
       // A new identity per session: knowing someone's email must not open their tickets.
       const id = randomUUID();
-      await db.insert(users).values({ id, email, name: name ?? null });
+      // Marked as a guest: an unverified email, never to be mistaken for a team member's.
+      await db.insert(users).values({ id, email, name: name ?? null, externalId: guestExternalId });
       const session = await tokens.signSession({ userId: id, kind: 'guest', email, ...(name ? { name } : {}), ttlSeconds: config.GUEST_SESSION_HOURS * 3600 });
       return c.json({ ...session, user: { id, email, name: name ?? null, teamRole: null } }, 201);
     })

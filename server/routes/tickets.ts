@@ -1,10 +1,16 @@
 /** /api/v1/tickets: list, open, read and change tickets. */
 import { createRoute, z } from '@hono/zod-openapi';
-import type { AppDeps } from '../app-env.ts';
+import type { Context, MiddlewareHandler } from 'hono';
+import type { AppDeps, AppEnv } from '../app-env.ts';
+import { parseFormBody } from '../attachments/form-fields.ts';
+import { isMultipart, receiveMultipart, type ReceivedForm, type StoredUpload } from '../attachments/multipart.ts';
+import { uploadLimits } from '../attachments/records.ts';
 import { ApiError, notFound } from '../errors.ts';
 import { idempotencyKeyFrom, once, requestFingerprint } from '../idempotency.ts';
 import { idParams } from '../schemas/common.ts';
-import { createTicketBody, listTicketsQuery, ticketDetailSchema, ticketPageSchema, updateTicketBody } from '../schemas/tickets.ts';
+import { createTicketForm, multipartDescription } from '../schemas/attachments.ts';
+import { createTicketBody, listTicketsQuery, ticketDetailSchema, ticketPageSchema, updateTicketBody, type CreateTicketBody } from '../schemas/tickets.ts';
+import { storageFor } from '../storage/index.ts';
 import { createTicket } from '../tickets/create-ticket.ts';
 import { listTickets, readTicket, type TicketDetail } from '../tickets/ticket-queries.ts';
 import { updateTicket } from '../tickets/update-ticket.ts';
@@ -24,14 +30,35 @@ const listRoute = createRoute({
   responses: { 200: json(ticketPageSchema, 'One page of tickets'), ...errorResponses('validation_failed', 'unauthorized') },
 });
 
-const createTicketRoute = createRoute({
+/** What the OpenAPI document says: JSON or multipart. */
+const createTicketDoc = {
   method: 'post',
   path: '/',
-  summary: 'Open a ticket; its description becomes the opening message',
+  summary: 'Open a ticket; its description becomes the opening message, which carries the files',
+  description: multipartDescription,
   security: bearerSecurity,
-  request: { headers: idempotencyHeader, body: { required: true, content: { 'application/json': { schema: createTicketBody } } } },
-  responses: { 201: json(ticketDetailSchema, 'The new ticket'), ...errorResponses('validation_failed', 'unauthorized', 'forbidden', 'conflict', 'payload_too_large', 'unsupported_media_type', 'rate_limited') },
-});
+  request: {
+    headers: idempotencyHeader,
+    body: { required: true, content: { 'application/json': { schema: createTicketBody }, 'multipart/form-data': { schema: createTicketForm } } },
+  },
+  responses: {
+    201: json(ticketDetailSchema, 'The new ticket'),
+    ...errorResponses('validation_failed', 'unauthorized', 'forbidden', 'conflict', 'payload_too_large', 'unsupported_media_type', 'rate_limited', 'unavailable'),
+  },
+} as const;
+
+/**
+ * What is validated and typed (for `hc`): the JSON body. A multipart body never reaches the
+ * validators: the route's middleware streams it and answers itself.
+ */
+function createTicketRoute(multipart: MiddlewareHandler<AppEnv>) {
+  return createRoute({
+    ...createTicketDoc,
+    hide: true,
+    middleware: [multipart] as const,
+    request: { ...createTicketDoc.request, body: { required: true, content: { 'application/json': { schema: createTicketBody } } } },
+  });
+}
 
 const getRoute = createRoute({
   method: 'get',
@@ -57,23 +84,66 @@ const patchRoute = createRoute({
 
 export function ticketRoutes(deps: AppDeps) {
   const app = createRouteApp();
+  app.openAPIRegistry.registerPath(createTicketDoc);
+
+  /** Opens the ticket in one transaction, once per Idempotency-Key. */
+  const open = (c: Context<AppEnv>, body: CreateTicketBody, fingerprint: string, key: string | undefined, files: readonly StoredUpload[]) => {
+    const user = c.get('user');
+    return asUser(c, deps, (tx) =>
+      once<TicketDetail>(tx, user.id, key, fingerprint, async () => {
+        const ticketId = await createTicket(tx, user, body, files);
+        return { status: 201, body: (await readTicket(tx, user, ticketId))! };
+      }),
+    );
+  };
+
+  /** A multipart ticket: files streamed to storage, then the same work as JSON. */
+  const multipartTicket: MiddlewareHandler<AppEnv> = async (c, next) => {
+    if (!isMultipart(c.req.header('content-type'))) return next();
+    const user = c.get('user');
+    let key: string | undefined;
+    try {
+      key = idempotencyKeyFrom(c.req.header('idempotency-key'));
+      deps.limits.ticketCreation.take(user.id);
+    } catch (error) {
+      c.header('Connection', 'close');
+      throw error;
+    }
+    let form: ReceivedForm;
+    try {
+      form = await receiveMultipart(c, storageFor(deps.config), uploadLimits(deps.config));
+    } catch (error) {
+      c.header('Connection', 'close');
+      throw error;
+    }
+    try {
+      const body = parseFormBody(createTicketBody, form.fields, { json: ['fields', 'metadata', 'tagIds'], repeatable: ['tagIds'] });
+      const fingerprint = requestFingerprint('POST', '/tickets', { ...body, files: form.files.map((f) => ({ name: f.name, type: f.type, sha256: f.sha256 })) });
+      const result = await open(c, body, fingerprint, key, form.files);
+      if (result.replayed) {
+        await form.discard();
+        c.header('Idempotent-Replayed', 'true');
+      }
+      c.header('Location', `/api/v1/tickets/${result.body.id}`);
+      return c.json(result.body, 201);
+    } catch (error) {
+      await form.discard();
+      throw error;
+    }
+  };
+
   return app
     .openapi(listRoute, async (c) => {
       const page = await asUser(c, deps, (tx) => listTickets(tx, c.get('user'), c.req.valid('query')));
       c.header('Cache-Control', 'private, no-cache');
       return c.json(page, 200);
     })
-    .openapi(createTicketRoute, async (c) => {
+    .openapi(createTicketRoute(multipartTicket), async (c) => {
       const user = c.get('user');
       const body = c.req.valid('json');
       const key = idempotencyKeyFrom(c.req.header('idempotency-key'));
       deps.limits.ticketCreation.take(user.id);
-      const result = await asUser(c, deps, (tx) =>
-        once<TicketDetail>(tx, user.id, key, requestFingerprint('POST', '/tickets', body), async () => {
-          const ticketId = await createTicket(tx, user, body);
-          return { status: 201, body: (await readTicket(tx, user, ticketId))! };
-        }),
-      );
+      const result = await open(c, body, requestFingerprint('POST', '/tickets', body), key, []);
       if (result.replayed) c.header('Idempotent-Replayed', 'true');
       c.header('Location', `/api/v1/tickets/${result.body.id}`);
       return c.json(result.body, 201);

@@ -1,11 +1,15 @@
 /**
  * Opening a ticket, in the caller's transaction: the ticket, its opening message (the
- * description), template fields as metadata, the template's tags, and for the team an assignee,
- * tags and free metadata. Row-level security checks every row; this checks what the API adds.
+ * description, carrying the uploaded files), template fields as metadata, the template's tags,
+ * and for the team an assignee, tags and free metadata. Row-level security checks every row;
+ * this checks what the API adds.
  */
+import { randomUUID } from 'node:crypto';
 import { eq, sql } from 'drizzle-orm';
 import type { Tx } from '../../db/rls.ts';
 import { ticketMessages, ticketMetadata, tickets, ticketTagRelations, ticketTemplates, type TemplateField } from '../../db/schema/index.ts';
+import type { StoredUpload } from '../attachments/multipart.ts';
+import { recordUploads } from '../attachments/records.ts';
 import type { AuthUser } from '../auth/user-directory.ts';
 import { ApiError, forbidden } from '../errors.ts';
 import type { CreateTicketBody } from '../schemas/tickets.ts';
@@ -13,7 +17,7 @@ import { metadataFromTemplateFields } from './template-fields.ts';
 
 const teamOnly = ['customerId', 'assigneeId', 'tagIds', 'metadata'] as const;
 
-export async function createTicket(tx: Tx, user: AuthUser, body: CreateTicketBody): Promise<string> {
+export async function createTicket(tx: Tx, user: AuthUser, body: CreateTicketBody, files: readonly StoredUpload[] = []): Promise<string> {
   if (!user.teamRole) {
     const used = teamOnly.filter((field) => body[field] !== undefined);
     if (used.length) throw forbidden(`Only team members may set ${used.join(', ')}.`);
@@ -40,7 +44,9 @@ export async function createTicket(tx: Tx, user: AuthUser, body: CreateTicketBod
     })
     .returning({ id: tickets.id });
   const ticketId = ticket!.id;
-  await tx.insert(ticketMessages).values({ ticketId, senderId: user.id, message: body.description });
+  const messageId = randomUUID();
+  await recordUploads(tx, { ticketId, messageId, uploaderId: user.id }, files);
+  await tx.insert(ticketMessages).values({ id: messageId, ticketId, senderId: user.id, message: body.description });
   const entries = Object.entries(metadata);
   if (entries.length) {
     await tx.insert(ticketMetadata).values(entries.map(([key, value]) => ({ ticketId, key, value: sql`${JSON.stringify(value)}::jsonb` })));

@@ -37,7 +37,6 @@ function pick<T>(list: T[], i: number): T {
 
 /** Draws the users, tickets and cursors the iterations cycle through (outside any timing). */
 export async function drawSamples(db: Database, size: number): Promise<Samples> {
-  await db.execute(sql`select setseed(0.9)`);
   const customers = await query<{ id: string }>(
     db,
     sql`select u.id from auth.users u
@@ -80,6 +79,19 @@ function olderThan(cursor: Cursor) {
 
 function expectRows(key: string, rows: Row[], count: number) {
   if (rows.length !== count) throw new Error(`[${key}] expected ${count} rows, got ${rows.length}`);
+}
+
+/** Not one of the issue's reads: what any statement costs through Drizzle and postgres.js. */
+export function roundTripFloor(s: Samples): BenchCase<{ userId: string }> {
+  return {
+    key: '0',
+    title: 'floor: select 1, no table (not a target)',
+    handNote: 'same statement, bypass connection',
+    params: (i) => ({ userId: pick(s.customers, i) }),
+    user: (p) => p.userId,
+    rls: (tx) => tx.select({ id: sql<string>`'floor'` }).from(sql`(select 1) as floor`),
+    hand: (db) => db.select({ id: sql<string>`'floor'` }).from(sql`(select 1) as floor`),
+  };
 }
 
 export function customerNewestTickets(s: Samples): BenchCase<{ customerId: string }> {

@@ -24,8 +24,8 @@ export interface SeedScale {
 
 export const defaultScale: SeedScale = { tickets: 1_000_000, customers: 20_000, agents: 20, longThreadEvery: 50 };
 
-/** Share of messages from the third one on that are internal notes; gives about a tenth overall. */
-const internalShareAfterOpening = 0.12;
+/** Share of all messages that are internal notes. */
+const internalShare = 0.1;
 
 type Log = (line: string) => void;
 
@@ -236,7 +236,14 @@ export async function seedDatabase(db: Database, scale: SeedScale, log: Log): Pr
   });
 
   await step(log, 'ticket_messages: insert (ordered by created_at, like real traffic)', async () => {
-    await db.execute(raw(`select setseed(0.5151)`));
+    // Internal notes come from the third message on, so that share is raised to make a tenth
+    // overall; which ones is a deterministic scatter over (ticket, position), not random(): a
+    // volatile expression referenced three times could be evaluated three times.
+    const [shape] = await query<{ per_mille: number }>(
+      db,
+      raw(`select round(1000 * ${internalShare} * sum(m) / nullif(sum(greatest(m - 2, 0)), 0))::int as per_mille from bench_plan`),
+    );
+    const perMille = Math.min(1000, shape?.per_mille ?? 0);
     await db.execute(raw(`set work_mem = '2GB'`));
     // Message 1 is the customer's, message 2 the first (public) team reply, then customer and
     // team alternate; from the third on some are internal notes, always from the team.
@@ -254,7 +261,8 @@ export async function seedDatabase(db: Database, scale: SeedScale, log: Log): Pr
                   p.created_at + p.span * ((s.k - 1)::float8 / p.m)
            from bench_plan p
            cross join lateral (
-             select k, (k >= 3 and random() < ${internalShareAfterOpening}) as internal from generate_series(1, p.m) k
+             select k, (k >= 3 and (p.n::bigint * 7919 + k * 104729) % 1000 < ${perMille}) as internal
+             from generate_series(1, p.m) k
            ) s
            order by 6`),
     );

@@ -8,13 +8,13 @@ import { randomUUID } from 'node:crypto';
 import { and, eq, sql } from 'drizzle-orm';
 import { queryRows } from '../../db/query-rows.ts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { idempotencyKeys, slaTargets, ticketEvents, teamMembers, ticketMessages, ticketMetadata, tickets, ticketTagRelations, ticketTags, ticketTemplates, users } from '../../db/schema/index.ts';
+import { idempotencyKeys, slaTargets, ticketAttachments, ticketEvents, teamMembers, ticketMessages, ticketMetadata, tickets, ticketTagRelations, ticketTags, ticketTemplates, users } from '../../db/schema/index.ts';
 import type { Tx } from '../../db/rls.ts';
 import { actors, asActor, attemptWrite, seedRlsFixture, type Actor, type RlsFixture } from '../support/rls-fixture.ts';
 import { createTestDatabase, enginesUnderTest, type TestDatabase } from '../support/test-database.ts';
 
 const tables = [
-  'tickets', 'ticket_messages', 'ticket_tags', 'ticket_tag_relations', 'ticket_metadata', 'team_members',
+  'tickets', 'ticket_messages', 'ticket_attachments', 'ticket_tags', 'ticket_tag_relations', 'ticket_metadata', 'team_members',
   'ticket_templates', 'idempotency_keys', 'sla_targets', 'ticket_events', 'auth.users',
 ] as const;
 const operations = ['select', 'insert', 'update', 'delete'] as const;
@@ -47,6 +47,20 @@ const epoch = new Date('2001-01-01T00:00:00Z');
 const ticketRow = (tx: Tx, id: string) => tx.select().from(tickets).where(eq(tickets.id, id));
 const messageRow = (tx: Tx, id: string) => tx.select().from(ticketMessages).where(eq(ticketMessages.id, id));
 const newTicket = (customerId: string) => ({ title: 'Cannot log in', description: 'It says my password is wrong', customerId });
+const attachmentRow = (tx: Tx, id: string) => tx.select().from(ticketAttachments).where(eq(ticketAttachments.id, id));
+/** A file recorded for a message (by default a new one, being written in the same transaction). */
+const newAttachment = (ticketId: string, uploaderId: string, overrides: Partial<typeof ticketAttachments.$inferInsert> = {}) => ({
+  ticketId,
+  uploaderId,
+  messageId: randomUUID(),
+  position: 0,
+  storageKey: randomUUID().replace(/-/g, ''),
+  name: 'screenshot.png',
+  contentType: 'image/png',
+  size: 2048,
+  sha256: 'b'.repeat(64),
+  ...overrides,
+});
 
 const matrix: MatrixCase[] = [
   // ── tickets ──────────────────────────────────────────────────────────────────────────────
@@ -103,10 +117,77 @@ const matrix: MatrixCase[] = [
     { table: 'ticket_messages', operation: 'update', actor, expected: 'denied', what: 'changes who sent a message', run: (tx, f) => tx.update(ticketMessages).set({ senderId: f.userId[actor] }).where(eq(ticketMessages.id, f.publicMessageB)), target: (tx, f) => messageRow(tx, f.publicMessageB) },
     { table: 'ticket_messages', operation: 'delete', actor, expected: 'allowed', what: 'deletes a message', run: (tx, f) => tx.delete(ticketMessages).where(eq(ticketMessages.id, f.publicMessageB)) },
   ]),
+  // Files on messages: the message's descriptors are derived from its sender's own uploads.
+  ...customers.flatMap(({ actor, own }): MatrixCase[] => [
+    {
+      table: 'ticket_messages', operation: 'insert', actor, expected: 'allowed', what: 'replies with a file they uploaded for it',
+      run: async (tx, f) => {
+        const file = newAttachment(own(f), f.userId[actor]);
+        await tx.insert(ticketAttachments).values(file);
+        return tx.insert(ticketMessages).values({ id: file.messageId, ticketId: own(f), senderId: f.userId[actor], message: 'Screenshot attached' });
+      },
+    },
+    {
+      table: 'ticket_messages', operation: 'insert', actor, expected: 'denied', what: 'copies the descriptors of their own upload into the reply',
+      run: async (tx, f) => {
+        const file = newAttachment(own(f), f.userId[actor]);
+        await tx.insert(ticketAttachments).values(file);
+        return tx.insert(ticketMessages).values({ id: file.messageId, ticketId: own(f), senderId: f.userId[actor], message: 'see file', attachments: [{ id: randomUUID(), name: 'x.png', type: 'image/png', size: 2048 }] });
+      },
+    },
+  ]),
+  {
+    table: 'ticket_messages', operation: 'insert', actor: 'customerA', expected: 'denied', what: 'moves a file uploaded for one of their tickets onto a reply on another',
+    run: async (tx, f) => {
+      const file = newAttachment(f.ticketAEmpty, f.userId.customerA);
+      await tx.insert(ticketAttachments).values(file);
+      return tx.insert(ticketMessages).values({ id: file.messageId, ticketId: f.ticketA, senderId: f.userId.customerA, message: 'see file' });
+    },
+  },
+  ...team.map((actor): MatrixCase => ({
+    table: 'ticket_messages', operation: 'insert', actor, expected: 'allowed', what: 'writes an internal note with a file',
+    run: async (tx, f) => {
+      const file = newAttachment(f.ticketB, f.userId[actor]);
+      await tx.insert(ticketAttachments).values(file);
+      return tx.insert(ticketMessages).values({ id: file.messageId, ticketId: f.ticketB, senderId: f.userId[actor], message: 'Logs attached', isInternal: true });
+    },
+  })),
   { table: 'ticket_messages', operation: 'select', actor: 'nobody', expected: 'denied', what: 'reads any message', run: (tx) => tx.select().from(ticketMessages) },
   { table: 'ticket_messages', operation: 'insert', actor: 'nobody', expected: 'denied', what: 'posts a message', run: (tx, f) => tx.insert(ticketMessages).values({ ticketId: f.ticketA, senderId: f.userId.customerA, message: 'hi' }) },
   { table: 'ticket_messages', operation: 'update', actor: 'nobody', expected: 'denied', what: 'edits a message', run: (tx, f) => tx.update(ticketMessages).set({ message: 'x' }).where(eq(ticketMessages.id, f.publicMessageA)), target: (tx, f) => messageRow(tx, f.publicMessageA) },
   { table: 'ticket_messages', operation: 'delete', actor: 'nobody', expected: 'denied', what: 'deletes a message', run: (tx, f) => tx.delete(ticketMessages).where(eq(ticketMessages.id, f.publicMessageA)), target: (tx, f) => messageRow(tx, f.publicMessageA) },
+
+  // ── ticket_attachments: mirror the messages they belong to ─────────────────────────────────
+  ...customers.flatMap(({ actor, other, own, others, ownMessage }): MatrixCase[] => {
+    const ownFile = (f: RlsFixture) => (actor === 'customerA' ? f.attachmentA : f.attachmentB);
+    const othersFile = (f: RlsFixture) => (actor === 'customerA' ? f.attachmentB : f.attachmentA);
+    return [
+      { table: 'ticket_attachments', operation: 'select', actor, expected: 'allowed', what: 'reads the file on their own message', run: (tx, f) => attachmentRow(tx, ownFile(f)) },
+      { table: 'ticket_attachments', operation: 'select', actor, expected: 'denied', what: "reads the file on another customer's message", run: (tx, f) => attachmentRow(tx, othersFile(f)) },
+      { table: 'ticket_attachments', operation: 'insert', actor, expected: 'allowed', what: 'records a file for the reply they are writing on their own ticket', run: (tx, f) => tx.insert(ticketAttachments).values(newAttachment(own(f), f.userId[actor])) },
+      { table: 'ticket_attachments', operation: 'insert', actor, expected: 'denied', what: "records a file on another customer's ticket", run: (tx, f) => tx.insert(ticketAttachments).values(newAttachment(others(f), f.userId[actor])) },
+      { table: 'ticket_attachments', operation: 'insert', actor, expected: 'denied', what: 'records a file in the name of another customer', run: (tx, f) => tx.insert(ticketAttachments).values(newAttachment(own(f), f.userId[other])) },
+      { table: 'ticket_attachments', operation: 'insert', actor, expected: 'denied', what: 'attaches a file to a message already written', run: (tx, f) => tx.insert(ticketAttachments).values(newAttachment(own(f), f.userId[actor], { messageId: ownMessage(f) })) },
+      { table: 'ticket_attachments', operation: 'insert', actor, expected: 'denied', what: "points a new row at another customer's stored file", run: (tx, f) => tx.insert(ticketAttachments).values(newAttachment(own(f), f.userId[actor], { storageKey: f.storageKeyB })) },
+      { table: 'ticket_attachments', operation: 'insert', actor, expected: 'denied', what: 'backdates an upload', run: (tx, f) => tx.insert(ticketAttachments).values(newAttachment(own(f), f.userId[actor], { createdAt: epoch })) },
+      { table: 'ticket_attachments', operation: 'update', actor, expected: 'denied', what: 'renames their own file', run: (tx, f) => tx.update(ticketAttachments).set({ name: 'renamed.pdf' }).where(eq(ticketAttachments.id, ownFile(f))), target: (tx, f) => attachmentRow(tx, ownFile(f)) },
+      { table: 'ticket_attachments', operation: 'update', actor, expected: 'denied', what: 'retypes their own file as HTML', run: (tx, f) => tx.update(ticketAttachments).set({ contentType: 'text/html' }).where(eq(ticketAttachments.id, ownFile(f))), target: (tx, f) => attachmentRow(tx, ownFile(f)) },
+      { table: 'ticket_attachments', operation: 'delete', actor, expected: 'denied', what: 'deletes their own file', run: (tx, f) => tx.delete(ticketAttachments).where(eq(ticketAttachments.id, ownFile(f))), target: (tx, f) => attachmentRow(tx, ownFile(f)) },
+    ];
+  }),
+  { table: 'ticket_attachments', operation: 'select', actor: 'customerA', expected: 'denied', what: 'reads the file on the internal note on their own ticket', run: (tx, f) => attachmentRow(tx, f.internalAttachmentA) },
+  ...team.flatMap((actor): MatrixCase[] => [
+    { table: 'ticket_attachments', operation: 'select', actor, expected: 'allowed', what: 'reads the file on an internal note', run: (tx, f) => attachmentRow(tx, f.internalAttachmentA) },
+    { table: 'ticket_attachments', operation: 'insert', actor, expected: 'allowed', what: 'records a file for the note they are writing', run: (tx, f) => tx.insert(ticketAttachments).values(newAttachment(f.ticketB, f.userId[actor])) },
+    { table: 'ticket_attachments', operation: 'insert', actor, expected: 'denied', what: 'records a file in the name of the customer', run: (tx, f) => tx.insert(ticketAttachments).values(newAttachment(f.ticketB, f.userId.customerB)) },
+    { table: 'ticket_attachments', operation: 'insert', actor, expected: 'denied', what: "attaches a file to the customer's message", run: (tx, f) => tx.insert(ticketAttachments).values(newAttachment(f.ticketB, f.userId[actor], { messageId: f.publicMessageB })) },
+    { table: 'ticket_attachments', operation: 'update', actor, expected: 'denied', what: 'moves a file to another message', run: (tx, f) => tx.update(ticketAttachments).set({ messageId: f.publicMessageA }).where(eq(ticketAttachments.id, f.attachmentB)), target: (tx, f) => attachmentRow(tx, f.attachmentB) },
+    { table: 'ticket_attachments', operation: 'delete', actor, expected: 'denied', what: 'deletes a file row (deleting its message does)', run: (tx, f) => tx.delete(ticketAttachments).where(eq(ticketAttachments.id, f.attachmentB)), target: (tx, f) => attachmentRow(tx, f.attachmentB) },
+  ]),
+  { table: 'ticket_attachments', operation: 'select', actor: 'nobody', expected: 'denied', what: 'reads any file', run: (tx) => tx.select().from(ticketAttachments) },
+  { table: 'ticket_attachments', operation: 'insert', actor: 'nobody', expected: 'denied', what: 'records a file', run: (tx, f) => tx.insert(ticketAttachments).values(newAttachment(f.ticketA, f.userId.customerA)) },
+  { table: 'ticket_attachments', operation: 'update', actor: 'nobody', expected: 'denied', what: 'renames a file', run: (tx, f) => tx.update(ticketAttachments).set({ name: 'x' }).where(eq(ticketAttachments.id, f.attachmentA)), target: (tx, f) => attachmentRow(tx, f.attachmentA) },
+  { table: 'ticket_attachments', operation: 'delete', actor: 'nobody', expected: 'denied', what: 'deletes a file', run: (tx, f) => tx.delete(ticketAttachments).where(eq(ticketAttachments.id, f.attachmentA)), target: (tx, f) => attachmentRow(tx, f.attachmentA) },
 
   // ── ticket_tags ──────────────────────────────────────────────────────────────────────────
   ...(['customerA', 'customerB'] as const).flatMap((actor): MatrixCase[] => [
@@ -290,6 +371,8 @@ const neverAllowed = new Set<string>([
   ...actors.map((a) => `idempotency_keys delete ${a}`),
   ...actors.flatMap((a) => ['insert', 'update', 'delete'].map((op) => `sla_targets ${op} ${a}`)),
   ...actors.flatMap((a) => ['insert', 'update', 'delete'].map((op) => `ticket_events ${op} ${a}`)),
+  // Attachment rows are immutable: removing a message removes its files' rows.
+  ...actors.flatMap((a) => ['update', 'delete'].map((op) => `ticket_attachments ${op} ${a}`)),
 ]);
 /** Cells where the actor may see or do everything, so there is nothing to deny. */
 const neverDenied = new Set<string>([
@@ -301,6 +384,7 @@ const neverDenied = new Set<string>([
   ...(['customerA', 'customerB', 'agent', 'admin'] as const).flatMap((a) => [`ticket_templates select ${a}`, `sla_targets select ${a}`]),
   'ticket_templates delete admin',
   ...team.map((a) => `ticket_events select ${a}`),
+  ...team.map((a) => `ticket_attachments select ${a}`),
 ]);
 
 describe('the access matrix is complete', () => {

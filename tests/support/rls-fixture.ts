@@ -7,7 +7,7 @@ import { randomUUID } from 'node:crypto';
 import { sql } from 'drizzle-orm';
 import type { Database } from '../../db/client.ts';
 import { withClaims, type Tx } from '../../db/rls.ts';
-import { idempotencyKeys, slaTargets, teamMembers, ticketMessages, ticketMetadata, tickets, ticketTagRelations, ticketTags, ticketTemplates, users } from '../../db/schema/index.ts';
+import { idempotencyKeys, slaTargets, teamMembers, ticketAttachments, ticketMessages, ticketMetadata, tickets, ticketTagRelations, ticketTags, ticketTemplates, users } from '../../db/schema/index.ts';
 import { INSUFFICIENT_PRIVILEGE, sqlStateOf } from './sql-error.ts';
 
 export const actors = ['customerA', 'customerB', 'agent', 'admin', 'nobody'] as const;
@@ -30,6 +30,12 @@ export interface RlsFixture {
   template: string;
   /** An Idempotency-Key each of customer A and B has claimed. */
   idempotencyKey: string;
+  /** A file on customer A's public message, one on the internal note on A's ticket, one on B's message. */
+  attachmentA: string;
+  internalAttachmentA: string;
+  attachmentB: string;
+  /** The storage key of customer B's file. */
+  storageKeyB: string;
 }
 
 export async function seedRlsFixture(db: Database): Promise<RlsFixture> {
@@ -83,7 +89,16 @@ export async function seedRlsFixture(db: Database): Promise<RlsFixture> {
     { userId: userId.admin, key: idempotencyKey, requestHash: 'd', responseStatus: 201, responseBody: { id: 'w' } },
   ]);
   await db.insert(slaTargets).values([{ priority: 'low', resolutionHours: 120 }, { priority: 'urgent', resolutionHours: 4 }]).onConflictDoNothing();
-  return { userId, ticketA, ticketAEmpty, ticketB, publicMessageA, internalNoteA, publicMessageB, tag, unusedTag, spareAgent, template, idempotencyKey };
+  const [attachmentA, internalAttachmentA, attachmentB] = [id(), id(), id()];
+  const storageKey = () => randomUUID().replace(/-/g, '');
+  const storageKeyB = storageKey();
+  const file = { position: 0, contentType: 'application/pdf', size: 1234, sha256: 'a'.repeat(64) };
+  await db.insert(ticketAttachments).values([
+    { ...file, id: attachmentA, ticketId: ticketA, messageId: publicMessageA, uploaderId: userId.customerA, storageKey: storageKey(), name: 'export.pdf' },
+    { ...file, id: internalAttachmentA, ticketId: ticketA, messageId: internalNoteA, uploaderId: userId.agent, storageKey: storageKey(), name: 'eng-42.pdf' },
+    { ...file, id: attachmentB, ticketId: ticketB, messageId: publicMessageB, uploaderId: userId.customerB, storageKey: storageKeyB, name: 'address.pdf' },
+  ]);
+  return { userId, ticketA, ticketAEmpty, ticketB, publicMessageA, internalNoteA, publicMessageB, tag, unusedTag, spareAgent, template, idempotencyKey, attachmentA, internalAttachmentA, attachmentB, storageKeyB };
 }
 
 class RolledBack<T> extends Error {

@@ -1,0 +1,255 @@
+/**
+ * The load generator of `npm run bench:api`, run as its own process (`node
+ * tests/bench/api-autocannon-runner.ts <spec.json>`) so it shares an event loop with neither the
+ * server nor the bench: autocannon's programmatic API, one pre-built request list per connection
+ * (setRequests in setupClient, so nothing is rebuilt per request), a warm-up run that is
+ * discarded, then the measured run.
+ *
+ * Every response's latency is recorded here as a float (autocannon's own histogram keeps whole
+ * milliseconds and drops non-2xx responses), with the status of each. Some requests carry a
+ * body check (declared in the spec, applied in onResponse): a fast answer with the wrong rows
+ * would be worthless. It prints `PHASE measure-start` / `PHASE measure-end` on stdout around the
+ * measured run (the bench samples CPU time then) and writes its result as JSON to spec.resultPath.
+ */
+import { readFileSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+
+/** What a response to a checked request must look like. */
+export type BodyCheck =
+  | { kind: 'ticket-list'; customerId: string; items: number }
+  | { kind: 'thread'; ticketId: string; items: number }
+  | { kind: 'posted'; ticketId: string; senderId: string }
+  | { kind: 'ok' };
+
+export interface LoadRequest {
+  method: 'GET' | 'POST';
+  path: string;
+  headers: Record<string, string>;
+  body?: string;
+  check?: BodyCheck;
+}
+
+export interface LoadSpec {
+  title: string;
+  url: string;
+  connections: number;
+  warmupSeconds: number;
+  durationSeconds: number;
+  /** The status every response should have (200 or 201). */
+  expectStatus: number;
+  /** One request list per connection; each connection loops over its own list. */
+  perConnection: LoadRequest[][];
+  resultPath: string;
+  /** Where to write every measured latency (ms) as raw little-endian float64s, for merging runs. */
+  latenciesPath: string;
+}
+
+export interface LoadResult {
+  title: string;
+  connections: number;
+  seconds: number;
+  responses: number;
+  /** Responses with spec.expectStatus, per second of the measured run. */
+  requestsPerSecond: number;
+  expected: number;
+  non2xx: number;
+  unexpectedStatus: number;
+  statusCounts: Record<string, number>;
+  errors: number;
+  timeouts: number;
+  checked: number;
+  badBodies: number;
+  badBodyExamples: string[];
+  /** Latency in ms over every response of the measured run. */
+  latency: { mean: number; p50: number; p90: number; p99: number; p999: number; max: number };
+  loadGeneratorCpuSeconds: number;
+  warmup: { responses: number; non2xx: number; errors: number };
+}
+
+interface AutocannonClient {
+  setRequests(requests: unknown[]): void;
+}
+interface AutocannonInstance {
+  on(event: 'response', listener: (client: AutocannonClient, statusCode: number, resBytes: number, responseTime: number) => void): void;
+  on(event: 'done', listener: (result: AutocannonResult) => void): void;
+  stop(): void;
+}
+interface AutocannonResult {
+  errors: number;
+  timeouts: number;
+  non2xx: number;
+  duration: number;
+  start: Date | string;
+  finish: Date | string;
+}
+type Autocannon = (opts: Record<string, unknown>, callback: (error: Error | null, result: AutocannonResult) => void) => AutocannonInstance;
+
+// autocannon ships no type declarations; the few members used are typed above.
+const autocannon = createRequire(import.meta.url)('autocannon') as Autocannon;
+
+function percentile(sorted: Float64Array, p: number): number {
+  if (sorted.length === 0) return Number.NaN;
+  const rank = Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1));
+  return sorted[rank]!;
+}
+
+function checkBody(check: BodyCheck, body: string): string | null {
+  if (check.kind === 'ok') return null;
+  let parsed: any;
+  try {
+    parsed = JSON.parse(body);
+  } catch {
+    return `${check.kind}: not JSON: ${body.slice(0, 120)}`;
+  }
+  if (check.kind === 'ticket-list') {
+    const items = parsed?.items;
+    if (!Array.isArray(items)) return 'ticket-list: no items array';
+    if (items.length !== check.items) return `ticket-list: ${items.length} items, expected ${check.items}`;
+    if (items.some((item: any) => item?.customer?.id !== check.customerId)) return 'ticket-list: a ticket of another customer';
+    return null;
+  }
+  if (check.kind === 'thread') {
+    const items = parsed?.items;
+    if (!Array.isArray(items)) return 'thread: no items array';
+    if (items.length !== check.items) return `thread: ${items.length} messages, expected ${check.items}`;
+    if (items.some((item: any) => item?.isInternal !== false || item?.ticketId !== check.ticketId)) return 'thread: an internal note or another ticket’s message';
+    return null;
+  }
+  if (parsed?.ticketId !== check.ticketId || parsed?.sender?.id !== check.senderId || parsed?.isInternal !== false) {
+    return `posted: unexpected message ${body.slice(0, 160)}`;
+  }
+  return null;
+}
+
+interface RunTally {
+  latencies: Float64Array;
+  count: number;
+  statusCounts: Map<number, number>;
+  checked: number;
+  badBodies: number;
+  badBodyExamples: string[];
+}
+
+function newTally(capacity: number): RunTally {
+  return { latencies: new Float64Array(capacity), count: 0, statusCounts: new Map(), checked: 0, badBodies: 0, badBodyExamples: [] };
+}
+
+function record(tally: RunTally, statusCode: number, ms: number) {
+  if (tally.count === tally.latencies.length) {
+    const grown = new Float64Array(tally.latencies.length * 2);
+    grown.set(tally.latencies);
+    tally.latencies = grown;
+  }
+  tally.latencies[tally.count++] = ms;
+  tally.statusCounts.set(statusCode, (tally.statusCounts.get(statusCode) ?? 0) + 1);
+}
+
+/** One autocannon run over the spec's per-connection request lists. */
+function runOnce(spec: LoadSpec, seconds: number, tally: RunTally): Promise<AutocannonResult> {
+  // The tally the body checks write to is the one of the run they belong to.
+  const perConnection = spec.perConnection.map((list) =>
+    list.map((request) => ({
+      method: request.method,
+      path: request.path,
+      headers: request.headers,
+      ...(request.body !== undefined ? { body: request.body } : {}),
+      ...(request.check
+        ? {
+            onResponse: (status: number, body: string) => {
+              if (status !== spec.expectStatus) return;
+              tally.checked++;
+              const problem = checkBody(request.check!, body);
+              if (problem) {
+                tally.badBodies++;
+                if (tally.badBodyExamples.length < 5) tally.badBodyExamples.push(problem);
+              }
+            },
+          }
+        : {}),
+    })),
+  );
+  let next = 0;
+  return new Promise((resolve, reject) => {
+    const instance = autocannon(
+      {
+        url: spec.url,
+        connections: spec.connections,
+        duration: seconds,
+        pipelining: 1,
+        timeout: 10,
+        // The requests of connection n: each client gets the next list when it is created.
+        requests: perConnection[0],
+        setupClient: (client: AutocannonClient) => {
+          client.setRequests(perConnection[next++ % perConnection.length]!);
+        },
+      },
+      (error, result) => (error ? reject(error) : resolve(result)),
+    );
+    instance.on('response', (_client, statusCode, _bytes, responseTime) => record(tally, statusCode, responseTime));
+    const stop = () => instance.stop();
+    process.once('SIGTERM', stop);
+    process.once('SIGINT', stop);
+  });
+}
+
+async function main() {
+  const specPath = process.argv[2];
+  if (!specPath) throw new Error('usage: node tests/bench/api-autocannon-runner.ts <spec.json>');
+  const spec = JSON.parse(readFileSync(specPath, 'utf8')) as LoadSpec;
+  if (spec.perConnection.length < spec.connections) throw new Error(`${spec.title}: ${spec.perConnection.length} request lists for ${spec.connections} connections`);
+
+  const warm = newTally(1 << 14);
+  const warmResult = spec.warmupSeconds > 0 ? await runOnce(spec, spec.warmupSeconds, warm) : undefined;
+
+  const tally = newTally(1 << 17);
+  console.log('PHASE measure-start');
+  const cpuBefore = process.cpuUsage();
+  const started = performance.now();
+  const result = await runOnce(spec, spec.durationSeconds, tally);
+  const seconds = (performance.now() - started) / 1000;
+  const cpu = process.cpuUsage(cpuBefore);
+  console.log('PHASE measure-end');
+
+  const sorted = tally.latencies.slice(0, tally.count).sort();
+  let sum = 0;
+  for (const value of sorted) sum += value;
+  const statusCounts = Object.fromEntries([...tally.statusCounts].sort(([a], [b]) => a - b).map(([code, n]) => [String(code), n]));
+  const expected = tally.statusCounts.get(spec.expectStatus) ?? 0;
+  const non2xx = [...tally.statusCounts].filter(([code]) => code < 200 || code > 299).reduce((n, [, count]) => n + count, 0);
+  const warmNon2xx = [...warm.statusCounts].filter(([code]) => code < 200 || code > 299).reduce((n, [, count]) => n + count, 0);
+  const output: LoadResult = {
+    title: spec.title,
+    connections: spec.connections,
+    seconds,
+    responses: tally.count,
+    requestsPerSecond: expected / seconds,
+    expected,
+    non2xx,
+    unexpectedStatus: tally.count - expected,
+    statusCounts,
+    errors: result.errors,
+    timeouts: result.timeouts,
+    checked: tally.checked,
+    badBodies: tally.badBodies,
+    badBodyExamples: tally.badBodyExamples,
+    latency: {
+      mean: sorted.length ? sum / sorted.length : Number.NaN,
+      p50: percentile(sorted, 50),
+      p90: percentile(sorted, 90),
+      p99: percentile(sorted, 99),
+      p999: percentile(sorted, 99.9),
+      max: sorted.length ? sorted[sorted.length - 1]! : Number.NaN,
+    },
+    loadGeneratorCpuSeconds: (cpu.user + cpu.system) / 1e6,
+    warmup: { responses: warm.count, non2xx: warmNon2xx, errors: warmResult?.errors ?? 0 },
+  };
+  writeFileSync(spec.latenciesPath, new Uint8Array(sorted.buffer, sorted.byteOffset, sorted.byteLength));
+  writeFileSync(spec.resultPath, JSON.stringify(output));
+}
+
+try {
+  await main();
+} catch (error) {
+  console.error('api-autocannon-runner failed:', error instanceof Error ? (error.stack ?? error.message) : error);
+  process.exitCode = 1;
+}

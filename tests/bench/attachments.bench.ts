@@ -1,0 +1,273 @@
+/**
+ * `npm run bench:attachments`: upload throughput and the server's memory while it streams.
+ *
+ * Starts the real server (`node server/main.ts`) as a child on loopback with a temporary
+ * DATA_DIR of its own and disk storage; `--s3` adds the same runs against S3 storage on an
+ * S3-compatible server this process starts on loopback. The database: PostgreSQL when
+ * DATABASE_URL is set (a fresh database created for each run and dropped after it; the URL's own
+ * database is never written), so that the child's memory is the server's alone; otherwise
+ * embedded PGlite in the temporary DATA_DIR, whose WebAssembly heap (several hundred MB, and
+ * moving by tens of MB on its own) is then part of the child's RSS and makes the figure noisier. Then 8 concurrent clients each open a
+ * ticket and upload files as multipart replies, one after another; the child's resident memory
+ * (VmRSS in /proc/<pid>/status) is sampled every 50 ms. Two runs per storage: 10 MB files at the
+ * default limits, then 50 MB files (limits raised): streaming means the growth does not follow
+ * the file size. Prints MB/s (10^6 bytes) and the peak RSS growth over the warmed-up baseline,
+ * PASS or MISS against 64 MB; exits 1 on a MISS or a failed upload.
+ *
+ *   node tests/bench/attachments.bench.ts [--clients 8] [--uploads 4] [--s3] [--node-options=--max-semi-space-size=2]
+ *
+ * What the growth is made of: the socket's read buffers, which the server drops as soon as each
+ * chunk is on disk but which V8 frees only at its next garbage collection (it lets up to about
+ * 64 MB of such external memory pile up first, since Buffer objects are tiny on its own heap);
+ * with forced collections an upload holds about 1 MB live. A smaller young generation
+ * (--max-semi-space-size=2) collects them sooner.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { createHash, randomBytes, randomUUID } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { createServer } from 'node:net';
+import os, { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { parseArgs } from 'node:util';
+import { SignJWT } from 'jose';
+import postgres from 'postgres';
+import { startS3TestServer, type S3TestServer } from '../support/s3-server.ts';
+
+const { values: args } = parseArgs({
+  options: {
+    clients: { type: 'string', default: '8' },
+    uploads: { type: 'string', default: '4' },
+    s3: { type: 'boolean', default: false },
+    /** Node flags for the server, to see what runtime tuning changes (none by default: as `npm start`). */
+    'node-options': { type: 'string', default: '' },
+  },
+});
+const nodeFlags = args['node-options'].split(/\s+/).filter(Boolean);
+const clients = Number(args.clients);
+const uploadsPerClient = Number(args.uploads);
+const MB = 1_000_000;
+const MiB = 1024 * 1024;
+const targetGrowth = 64 * MB;
+const secret = randomBytes(32).toString('hex');
+const projectRoot = resolve(import.meta.dirname, '../..');
+
+interface RunSpec {
+  title: string;
+  fileBytes: number;
+  uploads: number;
+  storage: 'disk' | 's3';
+}
+
+interface RunResult extends RunSpec {
+  seconds: number;
+  bytes: number;
+  baselineRss: number;
+  peakRss: number;
+}
+
+function rssOf(pid: number): number {
+  const status = readFileSync(`/proc/${pid}/status`, 'utf8');
+  const kb = /^VmRSS:\s+(\d+) kB$/m.exec(status)?.[1];
+  if (!kb) throw new Error(`no VmRSS for ${pid}`);
+  return Number(kb) * 1024;
+}
+
+async function freePort(): Promise<number> {
+  return new Promise((resolvePort, reject) => {
+    const probe = createServer();
+    probe.once('error', reject);
+    probe.listen(0, '127.0.0.1', () => {
+      const { port } = probe.address() as { port: number };
+      probe.close(() => resolvePort(port));
+    });
+  });
+}
+
+/** A file of `bytes`: a PDF header, then incompressible random bytes (generated once, reused). */
+function pdfOf(bytes: number): Blob {
+  const head = Buffer.from('%PDF-1.7\n% bench\n', 'latin1');
+  const body = randomBytes(bytes - head.length);
+  return new Blob([head, body], { type: 'application/pdf' });
+}
+
+const adminUrl = process.env.DATABASE_URL;
+
+/** A fresh PostgreSQL database for one run (when DATABASE_URL is set), and how to drop it. */
+async function benchDatabase(): Promise<{ url?: string; drop(): Promise<void> }> {
+  if (!adminUrl) return { drop: async () => {} };
+  const name = `tw_bench_${process.pid}_${randomBytes(4).toString('hex')}`;
+  const admin = postgres(adminUrl, { max: 1, onnotice: () => {} });
+  await admin.unsafe(`create database ${name}`);
+  const url = new URL(adminUrl);
+  url.pathname = `/${name}`;
+  return {
+    url: url.toString(),
+    async drop() {
+      await admin.unsafe(`drop database if exists ${name} with (force)`);
+      await admin.end();
+    },
+  };
+}
+
+async function startServer(spec: RunSpec, dataDir: string, databaseUrl: string | undefined, s3: S3TestServer | undefined): Promise<{ child: ChildProcess; base: string }> {
+  const port = await freePort();
+  const env: Record<string, string> = {
+    ...Object.fromEntries(Object.entries(process.env).filter(([name]) => name !== 'DATABASE_URL') as [string, string][]),
+    ...(databaseUrl ? { DATABASE_URL: databaseUrl } : {}),
+    PORT: String(port),
+    HOST: '127.0.0.1',
+    DATA_DIR: dataDir,
+    AUTH_JWT_SECRET: secret,
+    DEMO_MODE: 'false',
+    LOG_LEVEL: 'warn',
+    RATE_LIMIT_TICKETS_PER_HOUR: '100000',
+    RATE_LIMIT_MESSAGES_PER_MINUTE: '100000',
+    ATTACHMENT_MAX_FILE_BYTES: String(Math.max(spec.fileBytes, 10 * MiB)),
+    ATTACHMENT_MAX_REQUEST_BYTES: String(Math.max(spec.fileBytes + MiB, 25 * MiB)),
+    ...(spec.storage === 's3' && s3 ? s3.env : {}),
+  };
+  const child = spawn(process.execPath, [...nodeFlags, 'server/main.ts'], { cwd: projectRoot, env, stdio: ['ignore', 'pipe', 'pipe'] });
+  let output = '';
+  child.stdout!.on('data', (data: Buffer) => (output += data.toString()));
+  child.stderr!.on('data', (data: Buffer) => (output += data.toString()));
+  const base = `http://127.0.0.1:${port}`;
+  for (let attempt = 0; attempt < 300; attempt++) {
+    if (child.exitCode !== null) throw new Error(`the server exited:\n${output}`);
+    try {
+      if ((await fetch(`${base}/readyz`)).ok) return { child, base };
+    } catch {
+      // not listening yet
+    }
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  child.kill('SIGTERM');
+  throw new Error(`the server did not become ready:\n${output}`);
+}
+
+async function stopServer(child: ChildProcess): Promise<void> {
+  if (child.exitCode !== null) return;
+  const exited = new Promise((r) => child.once('exit', r));
+  child.kill('SIGTERM');
+  const timer = setTimeout(() => child.kill('SIGKILL'), 5000);
+  await exited;
+  clearTimeout(timer);
+}
+
+async function token(): Promise<string> {
+  const sub = randomUUID();
+  return new SignJWT({ email: `${sub.slice(0, 8)}@bench.test`, name: 'Bench' })
+    .setProtectedHeader({ alg: 'HS256' })
+    .setSubject(sub)
+    .setIssuedAt()
+    .setExpirationTime('1h')
+    .sign(new TextEncoder().encode(secret));
+}
+
+async function upload(base: string, auth: string, ticketId: string, file: Blob, name: string): Promise<{ id: string; size: number }> {
+  const body = new FormData();
+  body.append('message', 'Bench upload');
+  body.append('files', file, name);
+  const response = await fetch(`${base}/api/v1/tickets/${ticketId}/messages`, { method: 'POST', headers: { authorization: auth }, body });
+  const json = (await response.json()) as { attachments?: { id: string; size: number }[]; error?: unknown };
+  if (response.status !== 201 || !json.attachments?.[0]) throw new Error(`upload failed: ${response.status} ${JSON.stringify(json)}`);
+  return json.attachments[0];
+}
+
+async function run(spec: RunSpec, s3: S3TestServer | undefined): Promise<RunResult> {
+  const dataDir = await mkdtemp(join(tmpdir(), 'tw-bench-attachments-'));
+  const database = await benchDatabase();
+  const { child, base } = await startServer(spec, dataDir, database.url, s3).catch(async (error: unknown) => {
+    await database.drop();
+    throw error;
+  });
+  try {
+    const file = pdfOf(spec.fileBytes);
+    const small = pdfOf(64 * 1024);
+    const users = await Promise.all(
+      Array.from({ length: clients }, async () => {
+        const auth = `Bearer ${await token()}`;
+        const response = await fetch(`${base}/api/v1/tickets`, { method: 'POST', headers: { authorization: auth, 'content-type': 'application/json' }, body: JSON.stringify({ title: 'Bench', description: 'Uploads' }) });
+        const ticket = (await response.json()) as { id: string };
+        return { auth, ticketId: ticket.id };
+      }),
+    );
+    // Warm up every path (parser, storage, database) once per client, then let the heap settle.
+    await Promise.all(users.map((u) => upload(base, u.auth, u.ticketId, small, 'warmup.pdf')));
+    await new Promise((r) => setTimeout(r, 1000));
+    const idle: number[] = [];
+    for (let i = 0; i < 10; i++) {
+      idle.push(rssOf(child.pid!));
+      await new Promise((r) => setTimeout(r, 50));
+    }
+    const baselineRss = idle.sort((a, b) => a - b)[Math.floor(idle.length / 2)]!;
+
+    let peakRss = baselineRss;
+    const sampler = setInterval(() => {
+      try {
+        peakRss = Math.max(peakRss, rssOf(child.pid!));
+      } catch {
+        // the child is gone; the run will fail on its own
+      }
+    }, 50);
+    const started = performance.now();
+    const stored = await Promise.all(
+      users.map(async (u, client) => {
+        const results = [];
+        for (let i = 0; i < spec.uploads; i++) results.push(await upload(base, u.auth, u.ticketId, file, `client${client}-${i}.pdf`));
+        return results;
+      }),
+    );
+    const seconds = (performance.now() - started) / 1000;
+    clearInterval(sampler);
+    peakRss = Math.max(peakRss, rssOf(child.pid!));
+
+    // Correctness: every upload has the full size, and one comes back byte for byte.
+    for (const result of stored.flat()) if (result.size !== spec.fileBytes) throw new Error(`stored ${result.size} bytes, sent ${spec.fileBytes}`);
+    const first = stored[0]![0]!;
+    const back = await fetch(`${base}/api/v1/attachments/${first.id}`, { headers: { authorization: users[0]!.auth } });
+    const hash = createHash('sha256');
+    for await (const chunk of back.body!) hash.update(chunk);
+    const expected = createHash('sha256').update(Buffer.from(await file.arrayBuffer())).digest('hex');
+    if (hash.digest('hex') !== expected || back.headers.get('etag') !== `"${expected}"`) throw new Error('the downloaded file differs from the uploaded one');
+
+    return { ...spec, seconds, bytes: clients * spec.uploads * spec.fileBytes, baselineRss, peakRss };
+  } finally {
+    await stopServer(child);
+    await database.drop();
+    await rm(dataDir, { recursive: true, force: true });
+  }
+}
+
+const specs: RunSpec[] = [];
+for (const storage of args.s3 ? (['disk', 's3'] as const) : (['disk'] as const)) {
+  specs.push({ title: `${storage}, 10 MB files`, fileBytes: 10 * MB, uploads: uploadsPerClient, storage });
+  specs.push({ title: `${storage}, 50 MB files (limits raised)`, fileBytes: 50 * MB, uploads: Math.max(1, Math.ceil(uploadsPerClient / 2)), storage });
+}
+
+const engine = adminUrl ? 'PostgreSQL (a fresh database per run)' : 'embedded PGlite (its heap counts in the RSS)';
+console.log(`bench:attachments — ${clients} concurrent clients, multipart replies to node ${[...nodeFlags, 'server/main.ts'].join(' ')} on ${engine}, Node ${process.version}, ${os.cpus().length} cores, load ${os.loadavg()[0]!.toFixed(1)}`);
+const s3 = args.s3 ? await startS3TestServer('bench-attachments') : undefined;
+const results: RunResult[] = [];
+let failed = false;
+try {
+  for (const spec of specs) {
+    try {
+      const result = await run(spec, s3);
+      results.push(result);
+      const growth = result.peakRss - result.baselineRss;
+      console.log(
+        `${result.title.padEnd(36)} ${String(clients * result.uploads).padStart(3)} uploads  ${(result.bytes / MB).toFixed(0).padStart(5)} MB in ${result.seconds.toFixed(2).padStart(6)} s  ` +
+          `${(result.bytes / MB / result.seconds).toFixed(1).padStart(6)} MB/s  RSS ${(result.baselineRss / MB).toFixed(1)} → peak ${(result.peakRss / MB).toFixed(1)} MB  ` +
+          `growth ${(growth / MB).toFixed(1)} MB  ${growth <= targetGrowth ? 'PASS' : 'MISS'} (≤ ${targetGrowth / MB} MB)`,
+      );
+      if (growth > targetGrowth) failed = true;
+    } catch (error) {
+      failed = true;
+      console.error(`${spec.title}: FAILED — ${error instanceof Error ? error.message : String(error)}`);
+    }
+  }
+} finally {
+  await s3?.close();
+}
+process.exit(failed ? 1 : 0);

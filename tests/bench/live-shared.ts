@@ -1,0 +1,130 @@
+/**
+ * What `npm run bench:live` (tests/bench/live.bench.ts) and its load process
+ * (tests/bench/live-load.ts) say to each other over the fork IPC channel, and the small helpers
+ * both use. Times are `performance.now()` milliseconds of the load process, so a response and
+ * an event it measures come from one clock.
+ */
+
+export interface LoadCustomer {
+  id: string;
+  token: string;
+  /** Tickets of this customer that writers post to. */
+  tickets: string[];
+}
+
+export interface LoadAgent {
+  id: string;
+  token: string;
+}
+
+export interface LoadSpec {
+  /** http://127.0.0.1:PORT */
+  baseUrl: string;
+  /** ws://127.0.0.1:PORT/api/v1/live */
+  liveUrl: string;
+  customers: LoadCustomer[];
+  agents: LoadAgent[];
+  /** Share of the posts written by a (random) agent instead of the ticket's customer. */
+  agentPostShare: number;
+  seed: number;
+}
+
+export type LoadCommand =
+  | { type: 'connect'; concurrency: number }
+  | { type: 'disconnect' }
+  /** Open loop: post at `rate` per second for warmup + measured seconds, then wait for the events. */
+  | { type: 'paced'; rate: number; warmupSeconds: number; seconds: number; maxInFlight: number; drainTimeoutMs: number }
+  /** Closed loop: `concurrency` writers, each posting its next message when the last answered. */
+  | { type: 'closed-loop'; concurrency: number; warmupSeconds: number; seconds: number; drainTimeoutMs: number }
+  /** Waits until every agent socket has seen `untilPosition` (or the timeout), then `settleMs` more, and hands over what each socket received since the last collect. */
+  | { type: 'collect'; untilPosition: number; timeoutMs: number; settleMs: number }
+  | { type: 'exit' };
+
+export interface SocketReceipts {
+  userId: string;
+  role: 'customer' | 'agent';
+  /** The `ready` frame's position: the socket is owed every event after it. */
+  readyPosition: number;
+  /** Every event id (position) received since the last collect, in arrival order. */
+  positions: number[];
+}
+
+/** Latency samples of one group, milliseconds. */
+export interface LatencySet {
+  /** From the writer receiving the 201 to the socket receiving the matching event. */
+  fromResponse: number[];
+  /** From the writer sending the request to the socket receiving the event. */
+  fromRequest: number[];
+}
+
+export interface PostRunResult {
+  /** Measured window (after warm-up), seconds of wall time. */
+  seconds: number;
+  /** Every post of the run, warm-up included: status counts. */
+  statusCounts: Record<string, number>;
+  errors: number;
+  errorExamples: string[];
+  /** 201s in the measured window. */
+  created: number;
+  /** 201s in the whole run (warm-up included). */
+  createdTotal: number;
+  /** Request latency (send → 201) of the measured window, ms. */
+  requestLatency: number[];
+  /** For paced runs: requests sent more than 10 ms after their slot, and the largest lag. */
+  lateSends: number;
+  maxSendLagMs: number;
+  /** Sends skipped because maxInFlight requests were already open. */
+  skippedSends: number;
+  /** Per message created in the measured window: delivery latency to its customer's socket and to every agent socket. */
+  customer: LatencySet;
+  agent: LatencySet;
+  /** Events that arrived before the writer had its 201 (negative latency from response), per group. */
+  customerBeforeResponse: number;
+  agentBeforeResponse: number;
+  /** Messages (measured window) whose event had not reached the socket when the drain wait ended. */
+  customerNotReceived: number;
+  agentNotReceived: number;
+  /** How long after the last answer the last awaited event arrived, ms. */
+  drainMs: number;
+  /** The load process's event-loop delay during the run, ms. */
+  loopDelay: { p50: number; p99: number; max: number };
+  /** First and last message ids written (for the database cross-check). */
+  messageIds: string[];
+}
+
+export type LoadReply =
+  | { type: 'hello' }
+  | { type: 'connected'; sockets: number; customers: number; agents: number; ms: number; readyPositions: { min: number; max: number }; failures: string[] }
+  | { type: 'disconnected'; closed: number }
+  | { type: 'posted'; result: PostRunResult }
+  | { type: 'collected'; sockets: SocketReceipts[]; reachedAll: boolean; waitedMs: number; unexpectedFrames: string[] }
+  | { type: 'failed'; error: string };
+
+/** Nearest-rank percentile of an ascending array. */
+export function percentile(sorted: ArrayLike<number>, p: number): number {
+  if (sorted.length === 0) return Number.NaN;
+  return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1))]!;
+}
+
+export function sortedCopy(values: readonly number[]): Float64Array {
+  return Float64Array.from(values).sort();
+}
+
+/** The middle value (the mean of the two middle values for an even count). */
+export function median(values: readonly number[]): number {
+  const sorted = sortedCopy(values);
+  if (sorted.length === 0) return Number.NaN;
+  const mid = sorted.length >> 1;
+  return sorted.length % 2 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
+}
+
+export function mulberry32(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}

@@ -1,0 +1,173 @@
+/**
+ * The real server for the browser suites: the app from server/app.ts on a fresh database of its
+ * own (embedded PGlite, or a database of its own on DATABASE_URL's server when set), with live
+ * updates on, attachments under a temporary DATA_DIR, and ALLOWED_ORIGINS set to the test
+ * runner's origin. It can be stopped and started again on the same port, the database kept, for
+ * the "server is down" tests.
+ *
+ * Test-only things live here, outside the app: a few host pages under /__test/ (same origin as
+ * the server, for the strict-CSP page), and the commands the browser tests call through
+ * `executeServerCommand` (tokens, calls as an agent, stop/start).
+ */
+import { randomUUID } from 'node:crypto';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { createServer, type AddressInfo } from 'node:net';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { transform } from 'esbuild';
+import { Hono } from 'hono';
+import { SignJWT } from 'jose';
+import { teamMembers, users } from '../../../db/schema/index.ts';
+import { createApp } from '../../../server/app.ts';
+import type { AppDeps } from '../../../server/app-env.ts';
+import { loadConfig } from '../../../server/config.ts';
+import { createLogger } from '../../../server/http/logger.ts';
+import { listen, type RunningServer } from '../../../server/http/listen.ts';
+import { createServerDeps } from '../../../server/server-deps.ts';
+import { createTestDatabase, type TestDatabase } from '../../support/test-database.ts';
+
+export const widgetTestSecret = 'widget-test-secret-that-is-long-enough-for-hs256';
+
+const hostPagesDir = fileURLToPath(new URL('../host-pages/', import.meta.url));
+
+export interface WidgetTestServer {
+  readonly url: string;
+  readonly port: number;
+  readonly running: boolean;
+  deps: AppDeps;
+  /** Runs a server command from the browser tests; undefined for commands that are not ours. */
+  command(name: string, payload: any): Promise<unknown>;
+  stop(): Promise<void>;
+  start(): Promise<void>;
+  close(): Promise<void>;
+}
+
+/** A port nobody is using now, so the server's own URL is known before it starts. */
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const probe = createServer();
+    probe.once('error', reject);
+    probe.listen(0, '127.0.0.1', () => {
+      const { port } = probe.address() as AddressInfo;
+      probe.close(() => resolve(port));
+    });
+  });
+}
+
+export async function startWidgetTestServer(options: { allowedOrigin: string }): Promise<WidgetTestServer> {
+  const port = await freePort();
+  const url = `http://127.0.0.1:${port}`;
+  const dataDir = mkdtempSync(join(tmpdir(), 'ticket-widget-wtr-'));
+  const testDb: TestDatabase = await createTestDatabase(process.env.DATABASE_URL ? 'postgres' : 'pglite');
+  const config = loadConfig({
+    AUTH_JWT_SECRET: widgetTestSecret,
+    ALLOWED_ORIGINS: options.allowedOrigin,
+    // Its own pages (the strict-CSP host) are same-origin: the live socket checks Origin against this.
+    PORT: String(port),
+    PUBLIC_URL: url,
+    DATA_DIR: dataDir,
+    LOG_LEVEL: 'silent',
+    DEMO_MODE: 'false',
+    GUEST_MODE: 'true',
+    LIVE_POLL_MS: '200',
+    RATE_LIMIT_TICKETS_PER_HOUR: '10000',
+    RATE_LIMIT_MESSAGES_PER_MINUTE: '10000',
+    RATE_LIMIT_GUEST_SESSIONS_PER_HOUR: '10000',
+  });
+  const deps = await createServerDeps(config, testDb.handle, createLogger('silent'));
+  const app = createApp(deps);
+  await deps.live.start();
+
+  const sign = (claims: Record<string, unknown>, expiresIn: string | number = '1h') =>
+    new SignJWT(claims).setProtectedHeader({ alg: 'HS256', typ: 'JWT' }).setIssuedAt().setExpirationTime(expiresIn).sign(new TextEncoder().encode(widgetTestSecret));
+
+  // Host pages on the server's own origin (the strict-CSP page must load everything from 'self').
+  const hostPages = new Hono()
+    .get('/__test/csp-host.html', (c) => {
+      c.header('Content-Security-Policy', "default-src 'self'; script-src 'self'; style-src 'self'; require-trusted-types-for 'script'");
+      return c.html(readFileSync(join(hostPagesDir, 'csp-host.html'), 'utf8'));
+    })
+    .get('/__test/:name{[a-z-]+\\.ts}', async (c) => {
+      const source = readFileSync(join(hostPagesDir, c.req.param('name')), 'utf8');
+      const { code } = await transform(source, { loader: 'ts', format: 'esm', target: 'es2022' });
+      c.header('Content-Type', 'text/javascript; charset=utf-8');
+      return c.body(code);
+    })
+    .get('/__test/token', async (c) => c.json({ token: await sign({ sub: c.req.query('sub') ?? randomUUID(), name: c.req.query('name') ?? 'Customer' }) }));
+  const fetch = (request: Request, env: never) => (new URL(request.url).pathname.startsWith('/__test/') ? hostPages.fetch(request) : app.fetch(request, env));
+
+  let server: RunningServer | undefined = await listen(fetch, { port, hostname: '127.0.0.1' });
+
+  async function call(method: string, path: string, token: string | undefined, body?: unknown) {
+    const headers: Record<string, string> = {};
+    if (token) headers.authorization = `Bearer ${token}`;
+    if (body !== undefined) headers['content-type'] = 'application/json';
+    const response = await app.request(`/api/v1${path}`, { method, headers, ...(body !== undefined ? { body: JSON.stringify(body) } : {}) });
+    const text = await response.text();
+    let parsed: unknown = text;
+    try {
+      parsed = text ? JSON.parse(text) : undefined;
+    } catch {
+      // not JSON
+    }
+    return { status: response.status, body: parsed };
+  }
+
+  async function teamMember(role: 'agent' | 'admin', name: string) {
+    const id = randomUUID();
+    const email = `${id.slice(0, 8)}@team.test`;
+    await testDb.handle.systemDb.insert(users).values({ id, email, name });
+    await testDb.handle.systemDb.insert(teamMembers).values({ id, displayName: name, role });
+    return { id, email, token: await sign({ sub: id, email, name }) };
+  }
+
+  const commands: Record<string, (payload: any) => Promise<unknown>> = {
+    'api:info': async () => ({ url, running: server !== undefined }),
+    /** A new customer: a token for a fresh id (the server creates the user on first sight). */
+    'api:customer': async (payload: { id?: string; name?: string; expiresIn?: number } = {}) => {
+      const id = payload.id ?? randomUUID();
+      const email = `${id.slice(0, 8)}@customer.test`;
+      return { id, email, token: await sign({ sub: id, email, name: payload.name ?? 'Customer' }, payload.expiresIn ?? '1h') };
+    },
+    'api:agent': async (payload: { name?: string; role?: 'agent' | 'admin' } = {}) => teamMember(payload.role ?? 'agent', payload.name ?? 'Agent Smith'),
+    'api:call': async (payload: { method: string; path: string; token?: string; body?: unknown }) => call(payload.method, payload.path, payload.token, payload.body),
+    /** A raw request to the app (any path), for headers a cross-origin page cannot read. */
+    'api:fetch': async (payload: { path: string; method?: string; headers?: Record<string, string> }) => {
+      const response = await app.request(payload.path, { method: payload.method ?? 'GET', headers: payload.headers ?? {} });
+      const body = new Uint8Array(await response.arrayBuffer());
+      return { status: response.status, headers: Object.fromEntries(response.headers), bytes: body.length, text: response.headers.get('content-encoding') ? '' : new TextDecoder().decode(body) };
+    },
+    'api:stop': async () => {
+      await server?.close();
+      server = undefined;
+      return true;
+    },
+    'api:start': async () => {
+      server ??= await listen(fetch, { port, hostname: '127.0.0.1' });
+      return true;
+    },
+  };
+
+  return {
+    url,
+    port,
+    deps,
+    get running() {
+      return server !== undefined;
+    },
+    async command(name, payload) {
+      const run = commands[name];
+      return run ? run(payload) : undefined;
+    },
+    stop: () => commands['api:stop']!(undefined).then(() => undefined),
+    start: () => commands['api:start']!(undefined).then(() => undefined),
+    async close() {
+      await server?.close();
+      server = undefined;
+      await deps.live.stop();
+      await testDb.drop();
+      rmSync(dataDir, { recursive: true, force: true });
+    },
+  };
+}
