@@ -39,6 +39,12 @@ export interface OpenDatabaseOptions {
   pgliteDir?: string | undefined;
   /** postgres.js pool size. */
   maxConnections?: number | undefined;
+  /**
+   * Named (prepared) statements on PostgreSQL: parsed and planned once per connection instead of
+   * on every query. On by default; turn off behind a pooler that cannot keep them (PgBouncer in
+   * transaction mode before 1.21).
+   */
+  preparedStatements?: boolean | undefined;
   /** PostgreSQL's statement_timeout for every connection (ms; 0 = none): runaway queries end. */
   statementTimeoutMs?: number | undefined;
   /** PostgreSQL's idle_in_transaction_session_timeout (ms; 0 = none): a stuck transaction cannot hold locks forever. */
@@ -57,7 +63,7 @@ export async function openDatabase(options: OpenDatabaseOptions = {}): Promise<D
       },
     });
     return {
-      systemDb: drizzlePostgres({ client, schema }) as unknown as Database,
+      systemDb: drizzlePostgres({ client: options.preparedStatements === false ? client : withNamedStatements(client), schema }) as unknown as Database,
       engine: 'postgres',
       location: redactPassword(options.databaseUrl),
       async listen(channel, onNotify, onListening) {
@@ -97,4 +103,28 @@ function redactPassword(url: string): string {
   } catch {
     return 'postgres (unparseable URL)';
   }
+}
+
+/**
+ * Drizzle sends every query of postgres.js unnamed (`prepare: false`) unless it is given a name,
+ * which costs a parse and a plan per query. This asks postgres.js to name them (it keeps one per
+ * distinct SQL text and connection), also inside transactions and savepoints.
+ */
+function withNamedStatements(client: postgres.Sql): postgres.Sql {
+  return new Proxy(client, {
+    get(target, property, receiver) {
+      if (property === 'unsafe') {
+        return (query: string, parameters?: postgres.ParameterOrJSON<never>[], queryOptions?: postgres.UnsafeQueryOptions) =>
+          target.unsafe(query, parameters, { ...queryOptions, prepare: true });
+      }
+      if (property === 'begin' || property === 'savepoint') {
+        return (...args: unknown[]) => {
+          const work = args.pop() as (sql: postgres.Sql) => unknown;
+          return (target as unknown as Record<string, (...a: unknown[]) => unknown>)[property]!(...args, (sql: postgres.Sql) => work(withNamedStatements(sql)));
+        };
+      }
+      const value = Reflect.get(target, property, receiver) as unknown;
+      return typeof value === 'function' ? (value as (...a: unknown[]) => unknown).bind(target) : value;
+    },
+  });
 }

@@ -28,6 +28,7 @@ const environmentSchema = z
     DATA_DIR: z.string().min(1).default('./data'),
     DATABASE_URL: z.url({ protocol: /^postgres(ql)?$/ }).optional(),
     DATABASE_POOL_SIZE: z.coerce.number().int().min(1).max(200).default(10),
+    DATABASE_PREPARED_STATEMENTS: flag.default(true),
     DATABASE_STATEMENT_TIMEOUT_MS: z.coerce.number().int().min(0).default(15_000),
     DATABASE_IDLE_IN_TRANSACTION_TIMEOUT_MS: z.coerce.number().int().min(0).default(30_000),
     AUTH_JWT_SECRET: z.string().min(32, 'must be at least 32 characters (HS256 needs a 256-bit key)').optional(),
@@ -118,4 +119,17 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     slaHours: { low: e.SLA_HOURS_LOW, medium: e.SLA_HOURS_MEDIUM, high: e.SLA_HOURS_HIGH, urgent: e.SLA_HOURS_URGENT },
     attachmentTypes: (e.ATTACHMENT_TYPES as AttachmentType[] | undefined) ?? defaultAttachmentTypes,
   };
+}
+
+/** For entry points: the configuration, or its problems on stderr and exit code 1. */
+export function loadConfigOrExit(env: Record<string, string | undefined> = process.env): Config {
+  try {
+    return loadConfig(env);
+  } catch (error) {
+    if (error instanceof ConfigError) {
+      console.error(error.message);
+      process.exit(1);
+    }
+    throw error;
+  }
 }

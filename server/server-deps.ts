@@ -14,7 +14,11 @@ import { createLiveHub } from './live/live-hub.ts';
 const minute = 60_000;
 const hour = 60 * minute;
 
-export async function createServerDeps(config: Config, database: DatabaseHandle, logger: Logger = createLogger(config.LOG_LEVEL)): Promise<AppDeps> {
+/**
+ * @param liveDatabase where the live hub reads the event log and listens for the doorbell; by
+ *   default the same handle (tests), a small pool of its own in production (start-server.ts).
+ */
+export async function createServerDeps(config: Config, database: DatabaseHandle, logger: Logger = createLogger(config.LOG_LEVEL), liveDatabase: DatabaseHandle = database): Promise<AppDeps> {
   await writeSlaTargets(database, config);
   const tokens = createTokenService({
     jwtSecret: config.AUTH_JWT_SECRET,
@@ -29,7 +33,7 @@ export async function createServerDeps(config: Config, database: DatabaseHandle,
     tokens,
     users: createUserDirectory(database.systemDb),
     logger,
-    live: createLiveHub({ database, logger, pollMs: config.LIVE_POLL_MS }),
+    live: createLiveHub({ database: liveDatabase, logger, pollMs: config.LIVE_POLL_MS }),
     limits: {
       guestSessions: createRateLimiter({ limit: config.RATE_LIMIT_GUEST_SESSIONS_PER_HOUR, windowMs: hour, what: 'guest sessions from this address' }),
       agentSignIns: createRateLimiter({ limit: 10, windowMs: 15 * minute, what: 'sign-in attempts' }),

@@ -42,6 +42,7 @@ export class TicketPanel extends LitElement {
   declare strings: Strings;
   session: WidgetSession | undefined;
   #focusAfterRender = false;
+  #stringsLoading: Promise<void> = Promise.resolve();
 
   constructor() {
     super();
@@ -71,11 +72,22 @@ export class TicketPanel extends LitElement {
     this.session = undefined;
   }
 
+  /** Also waits for the locale's strings, so "rendered" means rendered in the customer's language. */
+  protected override async getUpdateComplete(): Promise<boolean> {
+    await this.#stringsLoading;
+    return super.getUpdateComplete();
+  }
+
   /** <ticket-widget> calls this when an attribute or the token provider changed. */
   hostChanged(): void {
     const host = this.host;
     if (!host || !this.isConnected) return;
-    if (this.strings.locale !== host.locale) void loadStrings(host.locale).then((strings) => (this.strings = strings));
+    if (this.strings.locale !== host.locale) {
+      const locale = host.locale;
+      this.#stringsLoading = loadStrings(locale).then((strings) => {
+        if (this.host?.locale === locale) this.strings = strings;
+      });
+    }
     if (!this.session || this.session.server !== host.server || !sameIdentity(this.session.identity, host.identity)) {
       this.session?.stop();
       this.session = new WidgetSession(host);
@@ -119,6 +131,8 @@ export class TicketPanel extends LitElement {
 
   protected override render() {
     const t = this.strings;
+    // Until the customer's language has loaded, nothing rather than a flash of English.
+    if (this.host && t.locale !== this.host.locale) return nothing;
     const session = this.session;
     const connection = session?.phase === 'ready' ? session.connection : 'idle';
     return html`

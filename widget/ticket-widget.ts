@@ -123,7 +123,7 @@ export class TicketWidget extends HTMLElement {
 
   connectedCallback(): void {
     this.#render();
-    if (this.inline || this.hasAttribute('open') || this.#hasQueuedReplies()) void this.#load();
+    if (this.inline || this.hasAttribute('open') || this.#hasQueuedReplies()) this.#prefetch();
     else void this.#checkUnread();
   }
 
@@ -275,7 +275,7 @@ export class TicketWidget extends HTMLElement {
       badge.part.add('badge');
       badge.setAttribute('aria-hidden', 'true');
       launcher.append(icon, badge);
-      const intent = () => void this.#load();
+      const intent = () => this.#prefetch();
       launcher.addEventListener('pointerenter', intent);
       launcher.addEventListener('focus', intent);
       launcher.addEventListener('touchstart', intent, { passive: true });
@@ -323,6 +323,11 @@ export class TicketWidget extends HTMLElement {
     } catch {
       return false;
     }
+  }
+
+  /** Loads the panel without waiting for it; a failure (offline) waits for the next intent. */
+  #prefetch(): void {
+    this.#load().catch(() => undefined);
   }
 
   #load(): Promise<TicketPanel> {

@@ -7,6 +7,8 @@ import { teamMembers } from './team.ts';
 export const ticketStatuses = ['open', 'in_progress', 'waiting_on_customer', 'resolved', 'closed'] as const;
 export const ticketPriorities = ['low', 'medium', 'high', 'urgent'] as const;
 export const ticketStatus = pgEnum('ticket_status', ticketStatuses);
+/** Statuses the team works from; each gets its own keyset indexes. */
+const workingStatuses = ['open', 'in_progress', 'waiting_on_customer'] as const;
 export const ticketPriority = pgEnum('ticket_priority', ticketPriorities);
 
 /** The text-search document of a ticket; the same expression as its GIN index. */
@@ -34,12 +36,18 @@ export const tickets = pgTable(
     index('tickets_customer_id_idx').on(t.customerId),
     index('tickets_assigned_to_idx').on(t.assignedTo),
     index('tickets_status_idx').on(t.status),
-    // Keyset pagination, newest first: a customer's own list, a status queue, the whole queue.
-    index('tickets_customer_created_idx').on(t.customerId, t.createdAt.desc(), t.id.desc()),
-    index('tickets_status_created_idx').on(t.status, t.createdAt.desc(), t.id.desc()),
-    index('tickets_created_idx').on(t.createdAt.desc(), t.id.desc()),
-    index('tickets_customer_updated_idx').on(t.customerId, t.updatedAt.desc(), t.id.desc()),
-    index('tickets_updated_idx').on(t.updatedAt.desc(), t.id.desc()),
+    // Keyset pagination in either direction: ascending indexes, which a backward scan serves for
+    // `desc` (an index declared DESC NULLS LAST would not match `order by … desc`, which is NULLS FIRST).
+    index('tickets_customer_created_idx').on(t.customerId, t.createdAt, t.id),
+    index('tickets_created_idx').on(t.createdAt, t.id),
+    index('tickets_customer_updated_idx').on(t.customerId, t.updatedAt, t.id),
+    index('tickets_updated_idx').on(t.updatedAt, t.id),
+    // The team's working queues. Under RLS a status comparison cannot narrow an index scan
+    // (enum equality is not leakproof), but a partial index's predicate still applies.
+    ...workingStatuses.flatMap((status) => [
+      index(`tickets_${status}_created_idx`).on(t.createdAt, t.id).where(sql`${t.status} = ${sql.raw(`'${status}'`)}`),
+      index(`tickets_${status}_updated_idx`).on(t.updatedAt, t.id).where(sql`${t.status} = ${sql.raw(`'${status}'`)}`),
+    ]),
     // Text search over title and description; queries must use ticketSearchDocument verbatim.
     index('tickets_search_idx').using('gin', ticketSearchDocument(t.title, t.description)),
 

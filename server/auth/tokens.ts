@@ -4,6 +4,7 @@
  * server signs its own short-lived session tokens for guests and agents with a key every
  * instance shares. `exp` is required; `alg: none` and any algorithm not configured are refused.
  */
+import { createSecretKey, type KeyObject } from 'node:crypto';
 import { createRemoteJWKSet, decodeJwt, errors as joseErrors, jwtVerify, SignJWT, type JWTPayload, type JWTVerifyGetKey } from 'jose';
 import { ApiError } from '../errors.ts';
 import { userIdForSubject } from './stable-user-id.ts';
@@ -42,11 +43,14 @@ export interface TokenService {
 const unauthorized = (message: string) => new ApiError('unauthorized', message);
 
 export function createTokenService(options: TokenServiceOptions): TokenService {
-  const outside: { key: Uint8Array | JWTVerifyGetKey; algorithms: string[] } | undefined = options.jwtSecret
-    ? { key: new TextEncoder().encode(options.jwtSecret), algorithms: ['HS256'] }
+  const outside: { key: KeyObject | JWTVerifyGetKey; algorithms: string[] } | undefined = options.jwtSecret
+    ? { key: createSecretKey(Buffer.from(options.jwtSecret, 'utf8')), algorithms: ['HS256'] }
     : options.jwksUrl
       ? { key: unavailableWhenUnreachable(createRemoteJWKSet(new URL(options.jwksUrl), { cooldownDuration: 30_000, cacheMaxAge: 10 * 60_000 })), algorithms: ['RS256', 'ES256'] }
       : undefined;
+
+  // Key objects made once: handing jose raw bytes re-imports the key on every verify.
+  const sessionKey = createSecretKey(options.sessionKey);
 
   async function verify(token: string): Promise<VerifiedIdentity> {
     let unverified: JWTPayload;
@@ -60,8 +64,8 @@ export function createTokenService(options: TokenServiceOptions): TokenService {
     let payload: JWTPayload;
     try {
       ({ payload } = ours
-        ? await jwtVerify(token, options.sessionKey, { algorithms: ['HS256'], issuer: sessionIssuer, audience: sessionAudience, requiredClaims: ['exp', 'sub'], clockTolerance: 5 })
-        : await jwtVerify(token, outside!.key as Uint8Array, {
+        ? await jwtVerify(token, sessionKey, { algorithms: ['HS256'], issuer: sessionIssuer, audience: sessionAudience, requiredClaims: ['exp', 'sub'], clockTolerance: 5 })
+        : await jwtVerify(token, outside!.key as KeyObject, {
             algorithms: outside!.algorithms,
             requiredClaims: ['exp', 'sub'],
             clockTolerance: 30,
@@ -100,7 +104,7 @@ export function createTokenService(options: TokenServiceOptions): TokenService {
       .setSubject(input.userId)
       .setIssuedAt()
       .setExpirationTime(expiresAt)
-      .sign(options.sessionKey);
+      .sign(sessionKey);
     return { token, expiresAt };
   }
 

@@ -35,23 +35,31 @@ interface CachedUser {
 }
 
 export function createUserDirectory(systemDb: Database, options: { ttlMs?: number; maxEntries?: number } = {}): UserDirectory {
-  const ttlMs = options.ttlMs ?? 5_000;
+  const ttlMs = options.ttlMs ?? 10_000;
   const maxEntries = options.maxEntries ?? 50_000;
   const cache = new Map<string, CachedUser>();
 
+  /** One read in the common case; a write only for a new user or a changed email or name. */
   async function load(identity: VerifiedIdentity): Promise<CachedUser> {
-    const [row] = await systemDb
-      .insert(users)
-      .values({ id: identity.userId, email: identity.email ?? null, name: identity.name ?? null, externalId: identity.externalId ?? null })
-      .onConflictDoUpdate({
-        target: users.id,
-        set: { email: sql`coalesce(excluded.email, ${users.email})`, name: sql`coalesce(excluded.name, ${users.name})` },
-        setWhere: sql`(excluded.email is not null and excluded.email is distinct from ${users.email}) or (excluded.name is not null and excluded.name is distinct from ${users.name})`,
-      })
-      .returning({ email: users.email, name: users.name });
-    const stored = row ?? (await systemDb.select({ email: users.email, name: users.name }).from(users).where(eq(users.id, identity.userId)))[0]!;
-    const [member] = await systemDb.select({ role: teamMembers.role }).from(teamMembers).where(eq(teamMembers.id, identity.userId));
-    return { email: stored.email, name: stored.name, teamRole: member?.role ?? null, fetchedAt: Date.now() };
+    const read = () =>
+      systemDb
+        .select({ email: users.email, name: users.name, role: teamMembers.role })
+        .from(users)
+        .leftJoin(teamMembers, eq(teamMembers.id, users.id))
+        .where(eq(users.id, identity.userId));
+    let [row] = await read();
+    const changed = row && ((identity.email !== undefined && identity.email !== row.email) || (identity.name !== undefined && identity.name !== row.name));
+    if (!row || changed) {
+      await systemDb
+        .insert(users)
+        .values({ id: identity.userId, email: identity.email ?? null, name: identity.name ?? null, externalId: identity.externalId ?? null })
+        .onConflictDoUpdate({
+          target: users.id,
+          set: { email: sql`coalesce(excluded.email, ${users.email})`, name: sql`coalesce(excluded.name, ${users.name})` },
+        });
+      [row] = await read();
+    }
+    return { email: row!.email, name: row!.name, teamRole: row!.role ?? null, fetchedAt: Date.now() };
   }
 
   return {

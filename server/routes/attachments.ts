@@ -96,8 +96,43 @@ export function attachmentRoutes(deps: AppDeps) {
       }
       throw new ApiError('unavailable', 'File storage is unavailable; try again shortly.', { headers: { 'Retry-After': '5' } });
     }
-    return c.body(Readable.toWeb(stream) as ReadableStream<Uint8Array>, status);
+    return c.body(webStreamOf(stream), status);
   });
+}
+
+/**
+ * A Node stream as a web stream, with backpressure and without the copy of every chunk that
+ * Readable.toWeb makes; cancelling it (the client went away) destroys the source.
+ */
+function webStreamOf(stream: Readable): ReadableStream<Uint8Array> {
+  return new ReadableStream<Uint8Array>(
+    {
+      start(controller) {
+        stream.pause();
+        stream.on('data', (chunk: Buffer) => {
+          try {
+            controller.enqueue(chunk);
+          } catch {
+            stream.destroy(); // cancelled meanwhile
+            return;
+          }
+          if ((controller.desiredSize ?? 0) <= 0) stream.pause();
+        });
+        stream.once('end', () => controller.close());
+        stream.once('error', (error) => controller.error(error));
+        stream.once('close', () => {
+          if (!stream.readableEnded) controller.error(new Error('the stored file ended early'));
+        });
+      },
+      pull() {
+        stream.resume();
+      },
+      cancel() {
+        stream.destroy();
+      },
+    },
+    new ByteLengthQueuingStrategy({ highWaterMark: 64 * 1024 }),
+  );
 }
 
 /** If-None-Match against a strong ETag (weak comparison, as RFC 9110 says for this header). */

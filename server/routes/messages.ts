@@ -18,9 +18,8 @@ import { createMessageBody, listMessagesQuery, messagePageSchema, messageSchema,
 import { storageFor } from '../storage/index.ts';
 import { listThread, readMessage, type ThreadMessage } from '../tickets/thread-queries.ts';
 import { ticketMessages } from '../../db/schema/index.ts';
-import { asUser, bearerSecurity, createRouteApp, errorResponses } from './openapi-app.ts';
+import { asUser, bearerSecurity, createRouteApp, errorResponses, json } from './openapi-app.ts';
 
-const json = <T extends z.ZodType>(schema: T, description: string) => ({ description, content: { 'application/json': { schema } } });
 
 const listRoute = createRoute({
   method: 'get',

@@ -2,7 +2,7 @@
  * /api/v1/tickets/{id}/metadata: a ticket's custom fields. Whoever may see the ticket reads
  * them (a customer: their own tickets only); the team writes them.
  */
-import { createRoute, z } from '@hono/zod-openapi';
+import { createRoute } from '@hono/zod-openapi';
 import { and, asc, eq, sql } from 'drizzle-orm';
 import type { Tx } from '../../db/rls.ts';
 import { ticketMetadata, tickets } from '../../db/schema/index.ts';
@@ -11,9 +11,8 @@ import { requireTeam } from '../auth/require-user.ts';
 import { notFound } from '../errors.ts';
 import { idParams, type JsonValue } from '../schemas/common.ts';
 import { metadataEntrySchema, metadataKeyParams, metadataListSchema, putMetadataBody } from '../schemas/metadata.ts';
-import { asUser, bearerSecurity, createRouteApp, errorResponses } from './openapi-app.ts';
+import { asUser, bearerSecurity, createRouteApp, errorResponses, json } from './openapi-app.ts';
 
-const json = <T extends z.ZodType>(schema: T, description: string) => ({ description, content: { 'application/json': { schema } } });
 
 const entryColumns = {
   key: ticketMetadata.key,

@@ -17,6 +17,9 @@ export function createRouteApp() {
   });
 }
 
+/** An OpenAPI response with a JSON body of `schema`. */
+export const json = <T extends z.ZodType>(schema: T, description: string) => ({ description, content: { 'application/json': { schema } } });
+
 /** OpenAPI error responses for the given codes, in the API's error shape. */
 export function errorResponses(...codes: ErrorCode[]) {
   return Object.fromEntries(

@@ -1,5 +1,5 @@
 /** /api/v1/tags: the tag catalogue. Everyone signed in reads it; the team keeps it. */
-import { createRoute, z } from '@hono/zod-openapi';
+import { createRoute } from '@hono/zod-openapi';
 import { and, asc, eq, ne } from 'drizzle-orm';
 import type { Tx } from '../../db/rls.ts';
 import { ticketTagRelations, ticketTags, type TicketTag } from '../../db/schema/index.ts';
@@ -8,9 +8,8 @@ import { requireTeam } from '../auth/require-user.ts';
 import { ApiError, notFound } from '../errors.ts';
 import { idParams } from '../schemas/common.ts';
 import { createTagBody, tagListSchema, tagSchema, updateTagBody } from '../schemas/tags.ts';
-import { asUser, bearerSecurity, createRouteApp, errorResponses } from './openapi-app.ts';
+import { asUser, bearerSecurity, createRouteApp, errorResponses, json } from './openapi-app.ts';
 
-const json = <T extends z.ZodType>(schema: T, description: string) => ({ description, content: { 'application/json': { schema } } });
 
 const tagColumns = { id: ticketTags.id, name: ticketTags.name, description: ticketTags.description, color: ticketTags.color, createdAt: ticketTags.createdAt };
 type TagRow = Pick<TicketTag, keyof typeof tagColumns>;

@@ -1,13 +1,12 @@
 /** /api/v1/team: who is on the team, for assignee pickers and the console (team only). */
-import { createRoute, z } from '@hono/zod-openapi';
+import { createRoute } from '@hono/zod-openapi';
 import { asc, eq } from 'drizzle-orm';
 import { teamMembers, users } from '../../db/schema/index.ts';
 import type { AppDeps } from '../app-env.ts';
 import { requireTeam } from '../auth/require-user.ts';
 import { teamListSchema } from '../schemas/team.ts';
-import { asUser, bearerSecurity, createRouteApp, errorResponses } from './openapi-app.ts';
+import { asUser, bearerSecurity, createRouteApp, errorResponses, json } from './openapi-app.ts';
 
-const json = <T extends z.ZodType>(schema: T, description: string) => ({ description, content: { 'application/json': { schema } } });
 
 const listRoute = createRoute({
   method: 'get',

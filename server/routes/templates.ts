@@ -1,5 +1,5 @@
 /** /api/v1/templates: kinds of tickets. Everyone signed in reads them; admins keep them. */
-import { createRoute, z } from '@hono/zod-openapi';
+import { createRoute } from '@hono/zod-openapi';
 import { and, asc, eq, inArray, ne, sql } from 'drizzle-orm';
 import type { MiddlewareHandler } from 'hono';
 import type { Tx } from '../../db/rls.ts';
@@ -8,9 +8,8 @@ import type { AppEnv, AppDeps } from '../app-env.ts';
 import { ApiError, forbidden, notFound } from '../errors.ts';
 import { idParams } from '../schemas/common.ts';
 import { createTemplateBody, templateListSchema, templateSchema, updateTemplateBody } from '../schemas/templates.ts';
-import { asUser, bearerSecurity, createRouteApp, errorResponses } from './openapi-app.ts';
+import { asUser, bearerSecurity, createRouteApp, errorResponses, json } from './openapi-app.ts';
 
-const json = <T extends z.ZodType>(schema: T, description: string) => ({ description, content: { 'application/json': { schema } } });
 
 /** Templates are the admins' to change; the database says so too ("Admins can ... templates"). */
 const requireAdmin = (): MiddlewareHandler<AppEnv> => async (c, next) => {

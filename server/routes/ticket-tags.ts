@@ -1,5 +1,5 @@
 /** /api/v1/tickets/{id}/tags/{tagId}: the team tags and untags tickets. */
-import { createRoute, z } from '@hono/zod-openapi';
+import { createRoute } from '@hono/zod-openapi';
 import { and, asc, eq } from 'drizzle-orm';
 import type { Tx } from '../../db/rls.ts';
 import { tickets, ticketTagRelations, ticketTags } from '../../db/schema/index.ts';
@@ -7,9 +7,8 @@ import type { AppDeps } from '../app-env.ts';
 import { requireTeam } from '../auth/require-user.ts';
 import { notFound } from '../errors.ts';
 import { ticketTagListSchema, ticketTagParams } from '../schemas/tags.ts';
-import { asUser, bearerSecurity, createRouteApp, errorResponses } from './openapi-app.ts';
+import { asUser, bearerSecurity, createRouteApp, errorResponses, json } from './openapi-app.ts';
 
-const json = <T extends z.ZodType>(schema: T, description: string) => ({ description, content: { 'application/json': { schema } } });
 
 /** Both ends must exist for this user, or the answer is 404 naming which one. */
 async function requireTicketAndTag(tx: Tx, ticketId: string, tagId: string): Promise<void> {

@@ -14,9 +14,8 @@ import { storageFor } from '../storage/index.ts';
 import { createTicket } from '../tickets/create-ticket.ts';
 import { listTickets, readTicket, type TicketDetail } from '../tickets/ticket-queries.ts';
 import { updateTicket } from '../tickets/update-ticket.ts';
-import { asUser, bearerSecurity, createRouteApp, errorResponses } from './openapi-app.ts';
+import { asUser, bearerSecurity, createRouteApp, errorResponses, json } from './openapi-app.ts';
 
-const json = <T extends z.ZodType>(schema: T, description: string) => ({ description, content: { 'application/json': { schema } } });
 const idempotencyHeader = z.object({
   'idempotency-key': z.string().optional().openapi({ description: 'Retries with the same key return the first response; another body with the same key is refused with 409.' }),
 });

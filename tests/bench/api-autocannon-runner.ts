@@ -13,6 +13,7 @@
  */
 import { readFileSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
+import { latencyDistribution, type LatencyDistribution } from './support/stats.ts';
 
 /** What a response to a checked request must look like. */
 export type BodyCheck =
@@ -61,7 +62,7 @@ export interface LoadResult {
   badBodies: number;
   badBodyExamples: string[];
   /** Latency in ms over every response of the measured run. */
-  latency: { mean: number; p50: number; p90: number; p99: number; p999: number; max: number };
+  latency: LatencyDistribution;
   loadGeneratorCpuSeconds: number;
   warmup: { responses: number; non2xx: number; errors: number };
 }
@@ -86,12 +87,6 @@ type Autocannon = (opts: Record<string, unknown>, callback: (error: Error | null
 
 // autocannon ships no type declarations; the few members used are typed above.
 const autocannon = createRequire(import.meta.url)('autocannon') as Autocannon;
-
-function percentile(sorted: Float64Array, p: number): number {
-  if (sorted.length === 0) return Number.NaN;
-  const rank = Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1));
-  return sorted[rank]!;
-}
 
 function checkBody(check: BodyCheck, body: string): string | null {
   if (check.kind === 'ok') return null;
@@ -211,8 +206,6 @@ async function main() {
   console.log('PHASE measure-end');
 
   const sorted = tally.latencies.slice(0, tally.count).sort();
-  let sum = 0;
-  for (const value of sorted) sum += value;
   const statusCounts = Object.fromEntries([...tally.statusCounts].sort(([a], [b]) => a - b).map(([code, n]) => [String(code), n]));
   const expected = tally.statusCounts.get(spec.expectStatus) ?? 0;
   const non2xx = [...tally.statusCounts].filter(([code]) => code < 200 || code > 299).reduce((n, [, count]) => n + count, 0);
@@ -232,14 +225,7 @@ async function main() {
     checked: tally.checked,
     badBodies: tally.badBodies,
     badBodyExamples: tally.badBodyExamples,
-    latency: {
-      mean: sorted.length ? sum / sorted.length : Number.NaN,
-      p50: percentile(sorted, 50),
-      p90: percentile(sorted, 90),
-      p99: percentile(sorted, 99),
-      p999: percentile(sorted, 99.9),
-      max: sorted.length ? sorted[sorted.length - 1]! : Number.NaN,
-    },
+    latency: latencyDistribution(sorted),
     loadGeneratorCpuSeconds: (cpu.user + cpu.system) / 1e6,
     warmup: { responses: warm.count, non2xx: warmNon2xx, errors: warmResult?.errors ?? 0 },
   };

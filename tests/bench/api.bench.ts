@@ -31,20 +31,17 @@
  *   BENCH_API_QUIET_WAIT         seconds the whole bench may spend waiting for other load to stop (default 180).
  *   BENCH_API_EXPLAIN=1          also print the EXPLAIN (ANALYZE, BUFFERS) plans of the list and thread queries.
  *   BENCH_API_CPU_PROF=<dir>     run the server with --cpu-prof, writing its profile to <dir>.
- *   BENCH_API_EXPERIMENT=prepare A/B only, not the real server: its systemDb sends named statements
- *                                (see tests/bench/api-bench-server.ts); the output says so.
+ *   DATABASE_PREPARED_STATEMENTS=false  A/B: the server without named statements (passed through to it).
  *   BENCH_API_KEEP_DB=1          keep the bench database at the end (its name is printed).
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
-import { cpus, tmpdir, totalmem } from 'node:os';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { sql } from 'drizzle-orm';
 import { drizzle } from 'drizzle-orm/postgres-js';
-import { SignJWT } from 'jose';
 import postgres from 'postgres';
 import { openDatabase, type Database, type DatabaseHandle } from '../../db/client.ts';
 import { migrateDatabase } from '../../db/migrate.ts';
@@ -56,6 +53,18 @@ import { listTicketsQuery } from '../../server/schemas/tickets.ts';
 import { listThread } from '../../server/tickets/thread-queries.ts';
 import { listTickets } from '../../server/tickets/ticket-queries.ts';
 import type { BodyCheck, LoadRequest, LoadResult, LoadSpec } from './api-autocannon-runner.ts';
+import { benchDatabaseName, createBenchDatabase, type BenchDatabase } from './support/bench-database.ts';
+import { cleanUpOnExit } from './support/cleanup.ts';
+import { cpuBetween, cpuSnapshot, waitForQuiet, type Cpu } from './support/cpu-usage.ts';
+import { intFromEnv } from './support/env.ts';
+import { machineSummary } from './support/machine.ts';
+import { mulberry32 } from './support/random.ts';
+import { messageTextCount, messageTextsSql, ticketTitleCount, ticketTitlesSql } from './support/seed-texts.ts';
+import { freePort, startServerOnPort, type ServerProcess } from './support/server-process.ts';
+import { query } from './support/sql-rows.ts';
+import { latencyDistribution, summarize, type LatencyDistribution } from './support/stats.ts';
+import { table } from './support/text-table.ts';
+import { signUserToken } from './support/tokens.ts';
 
 const here = fileURLToPath(new URL('.', import.meta.url));
 const projectRoot = join(here, '..', '..');
@@ -69,43 +78,8 @@ const threadLimit = 50;
 
 const log = (line = '') => console.log(line);
 
-function intFromEnv(name: string, fallback: number): number {
-  const value = process.env[name]?.trim();
-  if (!value) return fallback;
-  const parsed = Number(value.replaceAll('_', ''));
-  if (!Number.isInteger(parsed) || parsed <= 0) throw new Error(`${name} must be a positive integer, got ${value}`);
-  return parsed;
-}
-
-function withDatabase(url: string, name: string): string {
-  const parsed = new URL(url);
-  parsed.pathname = `/${name}`;
-  return parsed.toString();
-}
-
-function table(headers: string[], rows: string[][], alignLeft: number[] = [0]): string {
-  const widths = headers.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? '').length)));
-  const line = (cells: string[]) => cells.map((c, i) => (alignLeft.includes(i) ? c.padEnd(widths[i]!) : c.padStart(widths[i]!))).join('  ').trimEnd();
-  return [line(headers), widths.map((w) => '-'.repeat(w)).join('  '), ...rows.map(line)].join('\n');
-}
-
 const fixed = (x: number, digits = 2) => (Number.isFinite(x) ? x.toFixed(digits) : 'n/a');
 
-async function rows<T>(db: Database, statement: ReturnType<typeof sql>): Promise<T[]> {
-  const result = (await db.execute(statement)) as unknown as T[] | { rows: T[] };
-  return Array.isArray(result) ? result : result.rows;
-}
-
-function mulberry32(seed: number) {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 const random = mulberry32(0x7ab1e);
 const pick = <T>(list: readonly T[]): T => list[Math.floor(random() * list.length)]!;
 function shuffled<T>(list: readonly T[]): T[] {
@@ -118,114 +92,7 @@ function shuffled<T>(list: readonly T[]): T[] {
 }
 
 // ---------------------------------------------------------------------------------------------
-// CPU accounting from /proc: the server, the load generator, this database's PostgreSQL
-// backends, the whole machine (the machine is shared: whatever else runs shows as "other").
-
-const clockTicks = 100;
-
-function processCpuSeconds(pid: number): number {
-  try {
-    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-    return (Number(fields[11]) + Number(fields[12])) / clockTicks;
-  } catch {
-    return 0;
-  }
-}
-
-/** CPU seconds of the PostgreSQL backends connected to `database` (their title names it). */
-function backendCpuSeconds(database: string): number {
-  let total = 0;
-  for (const entry of readdirSync('/proc')) {
-    if (!/^\d+$/.test(entry)) continue;
-    try {
-      if (readFileSync(`/proc/${entry}/comm`, 'utf8').trim() !== 'postgres') continue;
-      const title = readFileSync(`/proc/${entry}/cmdline`, 'utf8').replaceAll('\0', ' ');
-      if (title.includes(` ${database} `)) total += processCpuSeconds(Number(entry));
-    } catch {
-      // gone meanwhile, or not ours to read
-    }
-  }
-  return total;
-}
-
-function machineBusySeconds(): number {
-  const line = readFileSync('/proc/stat', 'utf8').split('\n')[0]!;
-  const values = line.trim().split(/\s+/).slice(1).map(Number);
-  const idle = (values[3] ?? 0) + (values[4] ?? 0);
-  return (values.reduce((a, b) => a + b, 0) - idle) / clockTicks;
-}
-
-interface CpuSnapshot {
-  at: number;
-  server: number;
-  postgres: number;
-  loadGenerator: number;
-  machine: number;
-}
-
-/** CPU seconds spent in a window, and the window's length. */
-interface CpuSpent {
-  wall: number;
-  server: number;
-  postgres: number;
-  loadGenerator: number;
-  machine: number;
-}
-
-function cpuSnapshot(serverPid: number, loadPid: number, database: string): CpuSnapshot {
-  return { at: performance.now(), server: processCpuSeconds(serverPid), postgres: backendCpuSeconds(database), loadGenerator: processCpuSeconds(loadPid), machine: machineBusySeconds() };
-}
-
-function cpuBetween(a: CpuSnapshot, b: CpuSnapshot): CpuSpent {
-  return { wall: (b.at - a.at) / 1000, server: b.server - a.server, postgres: b.postgres - a.postgres, loadGenerator: b.loadGenerator - a.loadGenerator, machine: b.machine - a.machine };
-}
-
-/** Waits (up to maxSeconds) until the machine is nearly idle, so a run does not start inside someone else's. */
-async function waitForQuiet(maxSeconds: number, thresholdCores = 0.3): Promise<{ waited: number; busy: number }> {
-  const started = performance.now();
-  for (;;) {
-    const before = machineBusySeconds();
-    await new Promise((r) => setTimeout(r, 1000));
-    const busy = machineBusySeconds() - before;
-    const waited = (performance.now() - started) / 1000;
-    if (busy <= thresholdCores || waited >= maxSeconds) return { waited, busy };
-  }
-}
-
-// ---------------------------------------------------------------------------------------------
-// The bench database: create, migrate, seed, drop.
-
-interface BenchDatabase {
-  name: string;
-  url: string;
-  dispose(): Promise<void>;
-}
-
-async function createBenchDatabase(adminUrl: string, keep: boolean): Promise<BenchDatabase> {
-  const name = `tw_bench_api_${randomBytes(5).toString('hex')}`;
-  const admin = postgres(adminUrl, { max: 1, onnotice: () => {}, connection: { application_name: 'ticket-widget-bench-api' } });
-  await admin.unsafe(`create database ${name}`);
-  log(`Created bench database ${name}`);
-  let disposed = false;
-  return {
-    name,
-    url: withDatabase(adminUrl, name),
-    async dispose() {
-      if (disposed) return;
-      disposed = true;
-      try {
-        if (keep) log(`BENCH_API_KEEP_DB=1: kept ${name}; drop it with: drop database ${name} with (force);`);
-        else {
-          await admin.unsafe(`drop database if exists ${name} with (force)`);
-          log(`Dropped bench database ${name}`);
-        }
-      } finally {
-        await admin.end({ timeout: 5 });
-      }
-    },
-  };
-}
+// The bench database: seed.
 
 interface SeedScale {
   customers: number;
@@ -270,8 +137,7 @@ async function seed(db: Database, scale: SeedScale): Promise<void> {
     const inBatch = `t.customer_n between ${lo} and ${hi}`;
     await run(`insert into public.tickets (id, title, description, status, priority, customer_id, assigned_to, created_at, updated_at, resolved_at, first_response_at, due_date)
                select t.id,
-                      (array['Cannot sign in', 'Invoice is wrong', 'Widget does not load', 'Export fails', 'Password reset email missing',
-                             'Feature request', 'Slow dashboard', 'Webhook not firing', 'Refund request', 'Data looks stale'])[1 + (t.k % 10)]
+                      (${ticketTitlesSql})[1 + (t.k % ${ticketTitleCount})]
                         || ' (' || t.k || ')',
                       'Steps to reproduce: open the page, click the button, wait. Expected the usual result; got an error instead. Reference ' || md5(t.id::text) || '.',
                       t.status::public.ticket_status, t.priority::public.ticket_priority, t.customer_id,
@@ -292,10 +158,7 @@ async function seed(db: Database, scale: SeedScale): Promise<void> {
                  select t.id,
                         case when s.internal or s.j % 2 = 0 then a.id else t.customer_id end,
                         case when s.internal then 'Internal note: ' else '' end
-                          || (array['Thanks for the details, looking into it now.', 'It happens again this morning, same error.',
-                                    'Could you send a screenshot of the settings page?', 'Attached the log from the browser console.',
-                                    'We deployed a fix, please try again and let us know.', 'Still broken for two of our users.',
-                                    'Escalated to engineering, they are reproducing it.', 'That worked, thank you!'])[1 + (t.k + s.j) % 8]
+                          || (${messageTextsSql})[1 + (t.k + s.j) % ${messageTextCount}]
                           || ' ' || repeat(md5(t.id::text || s.j), 1 + (s.j * 7 + t.k) % 4),
                         s.internal,
                         t.created_at + interval '2 hours' * (s.j - 1)
@@ -311,7 +174,7 @@ async function seed(db: Database, scale: SeedScale): Promise<void> {
                select t.id, g.id, t.created_at from seed_ticket t cross join public.ticket_tags g where ${inBatch} and random() < 0.15`);
   }
   await run(`drop table seed_ticket, seed_customer, seed_agent`);
-  const [trigger] = await rows<{ enabled: string }>(
+  const [trigger] = await query<{ enabled: string }>(
     db,
     sql`select tgenabled as enabled from pg_trigger where tgname = 'ticket_messages_status_rules' and tgrelid = 'public.ticket_messages'::regclass`,
   );
@@ -336,7 +199,7 @@ interface FixtureCustomer {
 }
 
 async function loadFixtures(db: Database, secret: string): Promise<FixtureCustomer[]> {
-  const found = await rows<{ customer_id: string; email: string; name: string; ticket_id: string; status: string; public_messages: number }>(
+  const found = await query<{ customer_id: string; email: string; name: string; ticket_id: string; status: string; public_messages: number }>(
     db,
     sql`select u.id as customer_id, u.email, u.name, t.id as ticket_id, t.status::text as status,
                (select count(*)::int from public.ticket_messages m where m.ticket_id = t.id and not m.is_internal) as public_messages
@@ -353,81 +216,26 @@ async function loadFixtures(db: Database, secret: string): Promise<FixtureCustom
     }
     customer.tickets.push({ id: row.ticket_id, status: row.status, publicMessages: row.public_messages });
   }
-  const key = new TextEncoder().encode(secret);
   const customers = [...byId.values()];
-  // Tokens as the site owner's backend would sign them (HS256, AUTH_JWT_SECRET), with the
-  // email and name the user rows already hold.
-  for (const customer of customers) {
-    customer.token = await new SignJWT({ email: customer.email, name: customer.name })
-      .setProtectedHeader({ alg: 'HS256', typ: 'JWT' })
-      .setSubject(customer.id)
-      .setIssuedAt()
-      .setExpirationTime('3h')
-      .sign(key);
-  }
+  for (const customer of customers) customer.token = await signUserToken(secret, customer);
   return customers;
 }
 
 // ---------------------------------------------------------------------------------------------
 // Child processes: the server, the load generator.
 
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const probe = createServer();
-    probe.once('error', reject);
-    probe.listen(0, '127.0.0.1', () => {
-      const address = probe.address();
-      const port = typeof address === 'object' && address ? address.port : 0;
-      probe.close(() => resolve(port));
-    });
-  });
-}
-
-interface ServerChild {
-  child: ChildProcess;
-  baseUrl: string;
-  /** stderr lines (warnings and errors the server logged). */
-  stderr: string[];
-  stop(): Promise<void>;
-}
-
-async function startServer(env: Record<string, string>): Promise<ServerChild> {
-  // BENCH_API_CPU_PROF=<dir>: the server writes a V8 CPU profile there when it stops (open it in Chrome DevTools).
+/** BENCH_API_CPU_PROF=<dir>: the server writes a V8 CPU profile there when it stops (open it in Chrome DevTools). */
+async function startServer(env: Record<string, string>): Promise<ServerProcess> {
   const profileDir = process.env.BENCH_API_CPU_PROF?.trim();
-  const flags = profileDir ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] : [];
-  const child = spawn(process.execPath, [...flags, serverEntry], { cwd: projectRoot, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
-  const stderr: string[] = [];
-  const stdout: string[] = [];
-  child.stdout!.setEncoding('utf8').on('data', (chunk: string) => stdout.push(...chunk.split('\n').filter(Boolean)));
-  child.stderr!.setEncoding('utf8').on('data', (chunk: string) => stderr.push(...chunk.split('\n').filter(Boolean)));
-  let exited: number | null = null;
-  child.on('exit', (code, signal) => (exited = code ?? (signal ? 128 : 1)));
-  const baseUrl = `http://127.0.0.1:${env.PORT}`;
-  const deadline = Date.now() + 60_000;
-  for (;;) {
-    if (exited !== null) throw new Error(`The server exited (${exited}) before it was ready:\n${[...stdout, ...stderr].join('\n')}`);
-    try {
-      const response = await fetch(`${baseUrl}/readyz`);
-      if (response.ok) break;
-    } catch {
-      // not listening yet
-    }
-    if (Date.now() > deadline) throw new Error(`The server was not ready within 60 s:\n${[...stdout, ...stderr].join('\n')}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  return {
-    child,
-    baseUrl,
-    stderr,
-    async stop() {
-      if (exited !== null || child.exitCode !== null) return;
-      const done = new Promise<void>((resolve) => child.once('exit', () => resolve()));
-      child.kill('SIGTERM');
-      const timer = setTimeout(() => child.kill('SIGKILL'), 10_000);
-      await done;
-      clearTimeout(timer);
-    },
-  };
+  return startServerOnPort({
+    entry: serverEntry,
+    nodeFlags: profileDir ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] : [],
+    cwd: projectRoot,
+    env: { ...process.env, ...env },
+    port: Number(env.PORT),
+    readyWithinMs: 60_000,
+    killAfterMs: 10_000,
+  });
 }
 
 let runningLoad: ChildProcess | undefined;
@@ -435,7 +243,7 @@ let runningLoad: ChildProcess | undefined;
 interface RunOutcome {
   result: LoadResult;
   latencies: Float64Array;
-  cpu: CpuSpent;
+  cpu: Cpu;
 }
 
 async function runLoad(spec: LoadSpec, workDir: string, serverPid: number, database: string): Promise<RunOutcome> {
@@ -443,8 +251,8 @@ async function runLoad(spec: LoadSpec, workDir: string, serverPid: number, datab
   writeFileSync(specPath, JSON.stringify(spec));
   const child = spawn(process.execPath, [runnerEntry, specPath], { cwd: projectRoot, stdio: ['ignore', 'pipe', 'pipe'] });
   runningLoad = child;
-  let before: CpuSnapshot | undefined;
-  let after: CpuSnapshot | undefined;
+  let before: Cpu | undefined;
+  let after: Cpu | undefined;
   const output: string[] = [];
   let pending = '';
   child.stdout!.setEncoding('utf8').on('data', (chunk: string) => {
@@ -608,12 +416,6 @@ interface ProfileRow {
   p50: number;
   p99: number;
   note: string;
-}
-
-function summarize(samples: number[]): { p50: number; p99: number } {
-  const sorted = [...samples].sort((a, b) => a - b);
-  const rank = (p: number) => sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil(p * sorted.length) - 1))]!;
-  return { p50: rank(0.5), p99: rank(0.99) };
 }
 
 async function timeIt(n: number, work: (i: number) => Promise<unknown> | unknown): Promise<{ p50: number; p99: number }> {
@@ -787,7 +589,7 @@ async function profile(url: string, customers: FixtureCustomer[], explain: boole
 // ---------------------------------------------------------------------------------------------
 
 async function serverSummary(db: Database): Promise<string> {
-  const [row] = await rows<Record<string, string>>(
+  const [row] = await query<Record<string, string>>(
     db,
     sql`select current_setting('server_version') as version, current_setting('max_connections') as max_connections,
                current_setting('shared_buffers') as shared_buffers, current_setting('synchronous_commit') as synchronous_commit,
@@ -800,7 +602,7 @@ interface Aggregate {
   scenario: Scenario;
   runs: RunOutcome[];
   requestsPerSecond: number;
-  latency: { mean: number; p50: number; p90: number; p99: number; p999: number; max: number };
+  latency: LatencyDistribution;
   responses: number;
   non2xx: number;
   unexpectedStatus: number;
@@ -809,12 +611,7 @@ interface Aggregate {
   badBodies: number;
   badBodyExamples: string[];
   statusCounts: Record<string, number>;
-  cpu: CpuSpent;
-}
-
-function percentileOf(sorted: Float64Array, p: number): number {
-  if (sorted.length === 0) return Number.NaN;
-  return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1))]!;
+  cpu: Cpu;
 }
 
 function aggregate(scenario: Scenario, runs: RunOutcome[]): Aggregate {
@@ -825,18 +622,16 @@ function aggregate(scenario: Scenario, runs: RunOutcome[]): Aggregate {
     offset += r.latencies.length;
   }
   all.sort();
-  let sum = 0;
-  for (const x of all) sum += x;
   const statusCounts: Record<string, number> = {};
   for (const r of runs) for (const [code, n] of Object.entries(r.result.statusCounts)) statusCounts[code] = (statusCounts[code] ?? 0) + n;
   const total = <K extends keyof LoadResult>(key: K) => runs.reduce((n, r) => n + (r.result[key] as number), 0);
-  const cpu: CpuSpent = { wall: 0, server: 0, postgres: 0, loadGenerator: 0, machine: 0 };
-  for (const r of runs) for (const k of Object.keys(cpu) as (keyof CpuSpent)[]) cpu[k] += r.cpu[k];
+  const cpu: Cpu = { wall: 0, server: 0, postgres: 0, load: 0, machine: 0 };
+  for (const r of runs) for (const k of Object.keys(cpu) as (keyof Cpu)[]) cpu[k] += r.cpu[k];
   return {
     scenario,
     runs,
     requestsPerSecond: total('expected') / total('seconds'),
-    latency: { mean: sum / all.length, p50: percentileOf(all, 50), p90: percentileOf(all, 90), p99: percentileOf(all, 99), p999: percentileOf(all, 99.9), max: all[all.length - 1] ?? Number.NaN },
+    latency: latencyDistribution(all),
     responses: total('responses'),
     non2xx: total('non2xx'),
     unexpectedStatus: total('unexpectedStatus'),
@@ -871,31 +666,29 @@ async function main(): Promise<number> {
   const explain = process.env.BENCH_API_EXPLAIN === '1';
   const secondsPerRun = durationSeconds / rounds;
 
-  log(`bench:api on ${cpus().length} CPUs (${cpus()[0]?.model.trim()}), ${(totalmem() / 2 ** 30).toFixed(0)} GiB RAM, Node ${process.version}`);
+  log(`bench:api on ${machineSummary()}`);
   log(`  The server (one Node process), the load generator (another process) and PostgreSQL all share these ${cpus().length} cores.`);
 
   let bench: BenchDatabase | undefined;
-  let server: ServerChild | undefined;
+  let server: ServerProcess | undefined;
   let stats: postgres.Sql | undefined;
   let workDir: string | undefined;
-  let cleaning: Promise<void> | undefined;
-  const cleanUp = () =>
-    (cleaning ??= (async () => {
-      runningLoad?.kill('SIGTERM');
-      await stats?.end({ timeout: 5 }).catch(() => {});
-      await server?.stop().catch(() => {});
-      if (workDir) rmSync(workDir, { recursive: true, force: true });
-      await bench?.dispose();
-    })());
-  const onSignal = (signal: NodeJS.Signals) => {
-    console.error(`\n${signal}: cleaning up`);
-    void cleanUp().finally(() => process.exit(130));
-  };
-  process.once('SIGINT', onSignal);
-  process.once('SIGTERM', onSignal);
+  const cleanUp = cleanUpOnExit(async () => {
+    runningLoad?.kill('SIGTERM');
+    await stats?.end({ timeout: 5 }).catch(() => {});
+    await server?.stop().catch(() => {});
+    if (workDir) rmSync(workDir, { recursive: true, force: true });
+    await bench?.dispose();
+  });
 
   try {
-    bench = await createBenchDatabase(adminUrl, keep);
+    bench = await createBenchDatabase({
+      adminUrl,
+      name: benchDatabaseName('tw_bench_api_'),
+      applicationName: 'ticket-widget-bench-api',
+      log,
+      keep: keep && (({ name }) => `BENCH_API_KEEP_DB=1: kept ${name}; drop it with: drop database ${name} with (force);`),
+    });
     workDir = mkdtempSync(join(tmpdir(), 'tw-bench-api-'));
 
     const handle: DatabaseHandle = await openDatabase({ databaseUrl: bench.url, maxConnections: 1 });
@@ -905,7 +698,7 @@ async function main(): Promise<number> {
       await migrateDatabase(handle);
       const started = performance.now();
       await seed(handle.systemDb, scale);
-      const [counts] = await rows<{ customers: number; team: number; tickets: number; messages: number; internal: number; tags: number }>(
+      const [counts] = await query<{ customers: number; team: number; tickets: number; messages: number; internal: number; tags: number }>(
         handle.systemDb,
         sql`select (select count(*)::int from auth.users u where not exists (select 1 from public.team_members m where m.id = u.id)) as customers,
                    (select count(*)::int from public.team_members) as team, (select count(*)::int from public.tickets) as tickets,
@@ -937,8 +730,6 @@ async function main(): Promise<number> {
       RATE_LIMIT_TICKETS_PER_HOUR: '1000000000',
     });
     const serverPid = server.child.pid!;
-    const experiment = process.env.BENCH_API_EXPERIMENT?.trim();
-    if (experiment) log(`EXPERIMENT ${experiment}: the server is NOT configured as server/main.ts configures it (see tests/bench/api-bench-server.ts); compare, do not report as the API's figures.`);
     log(`Server: node tests/bench/api-bench-server.ts (pid ${serverPid}) on ${server.baseUrl}, DATABASE_POOL_SIZE=${poolSize}, LOG_LEVEL=warn, rate limits off`);
     for (const note of await sanityCheck(server.baseUrl, customers)) log(`  sanity: ${note}`);
 
@@ -980,7 +771,7 @@ async function main(): Promise<number> {
         const outcome = await runLoad(spec, workDir, serverPid, bench.name);
         outcomes.get(scenario.key)!.push(outcome);
         const { result, cpu } = outcome;
-        const other = (cpu.machine - cpu.server - cpu.postgres - cpu.loadGenerator) / cpu.wall;
+        const other = (cpu.machine - cpu.server - cpu.postgres - cpu.load) / cpu.wall;
         if (other > 0.25) noisyRuns.push(`${scenario.key} round ${round} (${fixed(other)} cores)`);
         log(
           `  round ${round} ${scenario.key.padEnd(13)} ${fixed(result.requestsPerSecond, 0).padStart(5)} req/s, p50 ${fixed(result.latency.p50).padStart(6)} p99 ${fixed(result.latency.p99).padStart(7)} ms, ` +
@@ -1033,7 +824,7 @@ async function countMessages(client: postgres.Sql): Promise<number> {
   return row!.n as number;
 }
 
-const cpuOfThree = (r: Aggregate) => r.cpu.server + r.cpu.postgres + r.cpu.loadGenerator;
+const cpuOfThree = (r: Aggregate) => r.cpu.server + r.cpu.postgres + r.cpu.load;
 
 function printResults(results: Aggregate[], connections: number, noisyRuns: string[]) {
   const ceiling = results.find((r) => r.scenario.key === 'ceiling');
@@ -1065,8 +856,8 @@ function printResults(results: Aggregate[], connections: number, noisyRuns: stri
         fixed(r.latency.max, 1),
         fixed(r.cpu.server / r.cpu.wall),
         fixed(r.cpu.postgres / r.cpu.wall),
-        fixed(r.cpu.loadGenerator / r.cpu.wall),
-        fixed(Math.max(0, r.cpu.machine - r.cpu.server - r.cpu.postgres - r.cpu.loadGenerator) / r.cpu.wall),
+        fixed(r.cpu.load / r.cpu.wall),
+        fixed(Math.max(0, r.cpu.machine - r.cpu.server - r.cpu.postgres - r.cpu.load) / r.cpu.wall),
         perRequest(r.cpu.server, r),
         perRequest(r.cpu.postgres, r),
         perRequest(cpuOfThree(r), r),

@@ -22,17 +22,17 @@
  * with forced collections an upload holds about 1 MB live. A smaller young generation
  * (--max-semi-space-size=2) collects them sooner.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
 import { createHash, randomBytes, randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
-import { createServer } from 'node:net';
 import os, { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import { SignJWT } from 'jose';
-import postgres from 'postgres';
 import { startS3TestServer, type S3TestServer } from '../support/s3-server.ts';
+import { benchDatabaseName, createBenchDatabase, type BenchDatabase } from './support/bench-database.ts';
+import { cleanUpOnExit } from './support/cleanup.ts';
+import { freePort, startServerOnPort, type ServerProcess } from './support/server-process.ts';
+import { signUserToken } from './support/tokens.ts';
 
 const { values: args } = parseArgs({
   options: {
@@ -73,17 +73,6 @@ function rssOf(pid: number): number {
   return Number(kb) * 1024;
 }
 
-async function freePort(): Promise<number> {
-  return new Promise((resolvePort, reject) => {
-    const probe = createServer();
-    probe.once('error', reject);
-    probe.listen(0, '127.0.0.1', () => {
-      const { port } = probe.address() as { port: number };
-      probe.close(() => resolvePort(port));
-    });
-  });
-}
-
 /** A file of `bytes`: a PDF header, then incompressible random bytes (generated once, reused). */
 function pdfOf(bytes: number): Blob {
   const head = Buffer.from('%PDF-1.7\n% bench\n', 'latin1');
@@ -93,24 +82,34 @@ function pdfOf(bytes: number): Blob {
 
 const adminUrl = process.env.DATABASE_URL;
 
-/** A fresh PostgreSQL database for one run (when DATABASE_URL is set), and how to drop it. */
-async function benchDatabase(): Promise<{ url?: string; drop(): Promise<void> }> {
-  if (!adminUrl) return { drop: async () => {} };
-  const name = `tw_bench_${process.pid}_${randomBytes(4).toString('hex')}`;
-  const admin = postgres(adminUrl, { max: 1, onnotice: () => {} });
-  await admin.unsafe(`create database ${name}`);
-  const url = new URL(adminUrl);
-  url.pathname = `/${name}`;
-  return {
-    url: url.toString(),
-    async drop() {
-      await admin.unsafe(`drop database if exists ${name} with (force)`);
-      await admin.end();
-    },
-  };
+/** A fresh PostgreSQL database for one run when DATABASE_URL is set (PGlite in DATA_DIR otherwise). */
+async function benchDatabase(): Promise<BenchDatabase | undefined> {
+  if (!adminUrl) return undefined;
+  return createBenchDatabase({ adminUrl, name: benchDatabaseName(`tw_bench_${process.pid}_`, 4) });
 }
 
-async function startServer(spec: RunSpec, dataDir: string, databaseUrl: string | undefined, s3: S3TestServer | undefined): Promise<{ child: ChildProcess; base: string }> {
+/** What a run holds until it ends (also on Ctrl-C): its server, its database, its DATA_DIR. */
+interface Running {
+  dataDir: string;
+  database: BenchDatabase | undefined;
+  server: ServerProcess | undefined;
+  ending?: Promise<void>;
+}
+const runs = new Set<Running>();
+
+function endRun(running: Running): Promise<void> {
+  return (running.ending ??= (async () => {
+    runs.delete(running);
+    try {
+      await running.server?.stop();
+      await running.database?.dispose();
+    } finally {
+      await rm(running.dataDir, { recursive: true, force: true });
+    }
+  })());
+}
+
+async function startServer(spec: RunSpec, dataDir: string, databaseUrl: string | undefined, s3: S3TestServer | undefined): Promise<ServerProcess> {
   const port = await freePort();
   const env: Record<string, string> = {
     ...Object.fromEntries(Object.entries(process.env).filter(([name]) => name !== 'DATABASE_URL') as [string, string][]),
@@ -127,41 +126,13 @@ async function startServer(spec: RunSpec, dataDir: string, databaseUrl: string |
     ATTACHMENT_MAX_REQUEST_BYTES: String(Math.max(spec.fileBytes + MiB, 25 * MiB)),
     ...(spec.storage === 's3' && s3 ? s3.env : {}),
   };
-  const child = spawn(process.execPath, [...nodeFlags, 'server/main.ts'], { cwd: projectRoot, env, stdio: ['ignore', 'pipe', 'pipe'] });
-  let output = '';
-  child.stdout!.on('data', (data: Buffer) => (output += data.toString()));
-  child.stderr!.on('data', (data: Buffer) => (output += data.toString()));
-  const base = `http://127.0.0.1:${port}`;
-  for (let attempt = 0; attempt < 300; attempt++) {
-    if (child.exitCode !== null) throw new Error(`the server exited:\n${output}`);
-    try {
-      if ((await fetch(`${base}/readyz`)).ok) return { child, base };
-    } catch {
-      // not listening yet
-    }
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  child.kill('SIGTERM');
-  throw new Error(`the server did not become ready:\n${output}`);
+  return startServerOnPort({ entry: 'server/main.ts', nodeFlags, cwd: projectRoot, env, port, readyWithinMs: 30_000, killAfterMs: 5000 });
 }
 
-async function stopServer(child: ChildProcess): Promise<void> {
-  if (child.exitCode !== null) return;
-  const exited = new Promise((r) => child.once('exit', r));
-  child.kill('SIGTERM');
-  const timer = setTimeout(() => child.kill('SIGKILL'), 5000);
-  await exited;
-  clearTimeout(timer);
-}
-
+/** A new customer's token, signed as the site owner's backend would. */
 async function token(): Promise<string> {
-  const sub = randomUUID();
-  return new SignJWT({ email: `${sub.slice(0, 8)}@bench.test`, name: 'Bench' })
-    .setProtectedHeader({ alg: 'HS256' })
-    .setSubject(sub)
-    .setIssuedAt()
-    .setExpirationTime('1h')
-    .sign(new TextEncoder().encode(secret));
+  const id = randomUUID();
+  return signUserToken(secret, { id, email: `${id.slice(0, 8)}@bench.test`, name: 'Bench' }, '1h');
 }
 
 async function upload(base: string, auth: string, ticketId: string, file: Blob, name: string): Promise<{ id: string; size: number }> {
@@ -175,13 +146,12 @@ async function upload(base: string, auth: string, ticketId: string, file: Blob, 
 }
 
 async function run(spec: RunSpec, s3: S3TestServer | undefined): Promise<RunResult> {
-  const dataDir = await mkdtemp(join(tmpdir(), 'tw-bench-attachments-'));
-  const database = await benchDatabase();
-  const { child, base } = await startServer(spec, dataDir, database.url, s3).catch(async (error: unknown) => {
-    await database.drop();
-    throw error;
-  });
+  const running: Running = { dataDir: await mkdtemp(join(tmpdir(), 'tw-bench-attachments-')), database: undefined, server: undefined };
+  runs.add(running);
   try {
+    running.database = await benchDatabase();
+    running.server = await startServer(spec, running.dataDir, running.database?.url, s3);
+    const { child, baseUrl: base } = running.server;
     const file = pdfOf(spec.fileBytes);
     const small = pdfOf(64 * 1024);
     const users = await Promise.all(
@@ -233,9 +203,7 @@ async function run(spec: RunSpec, s3: S3TestServer | undefined): Promise<RunResu
 
     return { ...spec, seconds, bytes: clients * spec.uploads * spec.fileBytes, baselineRss, peakRss };
   } finally {
-    await stopServer(child);
-    await database.drop();
-    await rm(dataDir, { recursive: true, force: true });
+    await endRun(running);
   }
 }
 
@@ -248,6 +216,10 @@ for (const storage of args.s3 ? (['disk', 's3'] as const) : (['disk'] as const))
 const engine = adminUrl ? 'PostgreSQL (a fresh database per run)' : 'embedded PGlite (its heap counts in the RSS)';
 console.log(`bench:attachments — ${clients} concurrent clients, multipart replies to node ${[...nodeFlags, 'server/main.ts'].join(' ')} on ${engine}, Node ${process.version}, ${os.cpus().length} cores, load ${os.loadavg()[0]!.toFixed(1)}`);
 const s3 = args.s3 ? await startS3TestServer('bench-attachments') : undefined;
+const cleanUp = cleanUpOnExit(async () => {
+  for (const running of [...runs]) await endRun(running).catch((error: unknown) => console.error(`clean-up: ${String(error)}`));
+  await s3?.close();
+});
 const results: RunResult[] = [];
 let failed = false;
 try {
@@ -268,6 +240,6 @@ try {
     }
   }
 } finally {
-  await s3?.close();
+  await cleanUp();
 }
 process.exit(failed ? 1 : 0);

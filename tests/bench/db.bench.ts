@@ -17,14 +17,11 @@
  *   BENCH_TICKETS, BENCH_CUSTOMERS   smaller scales while iterating (defaults 1,000,000 / 20,000).
  *   BENCH_EXPLAIN=1       also print EXPLAIN (ANALYZE, BUFFERS) of each query, RLS and hand.
  */
-import { randomBytes } from 'node:crypto';
-import { cpus, loadavg, totalmem } from 'node:os';
 import { sql } from 'drizzle-orm';
-import postgres from 'postgres';
 import { openDatabase, type Database, type DatabaseHandle } from '../../db/client.ts';
 import { migrateDatabase } from '../../db/migrate.ts';
 import { withClaims } from '../../db/rls.ts';
-import { runCase, type BenchCase, type CaseResult, type RunOptions, type Summary } from './measure.ts';
+import { runCase, type BenchCase, type CaseResult, type RunOptions } from './measure.ts';
 import {
   agentListDeepPage,
   agentListFirstPage,
@@ -37,69 +34,24 @@ import {
   sanityChecks,
   type Samples,
 } from './queries.ts';
-import { countRows, defaultScale, query, seedDatabase, type SeedScale } from './seed.ts';
+import { countRows, defaultScale, seedDatabase, type SeedScale } from './seed.ts';
+import { benchDatabaseName, createBenchDatabase, type BenchDatabase } from './support/bench-database.ts';
+import { cleanUpOnExit } from './support/cleanup.ts';
+import { intFromEnv } from './support/env.ts';
+import { loadAverage, machineSummary } from './support/machine.ts';
+import { query } from './support/sql-rows.ts';
+import type { Summary } from './support/stats.ts';
+import { table } from './support/text-table.ts';
 
 const targetP99Ms = 2;
 const targetRatio = 1.5;
 
 const log = (line = '') => console.log(line);
 
-function intFromEnv(name: string, fallback: number): number {
-  const value = process.env[name]?.trim();
-  if (!value) return fallback;
-  const parsed = Number(value.replaceAll('_', ''));
-  if (!Number.isInteger(parsed) || parsed <= 0) throw new Error(`${name} must be a positive integer, got ${value}`);
-  return parsed;
-}
-
-function withDatabase(url: string, name: string): string {
-  const parsed = new URL(url);
-  parsed.pathname = `/${name}`;
-  return parsed.toString();
-}
-
 function redact(url: string): string {
   const parsed = new URL(url);
   if (parsed.password) parsed.password = '***';
   return parsed.toString();
-}
-
-interface BenchDatabase {
-  url: string;
-  /** Drops the database unless it is kept or was given. Safe to call twice. */
-  dispose(): Promise<void>;
-}
-
-async function createBenchDatabase(adminUrl: string, keep: boolean): Promise<BenchDatabase> {
-  const name = `tw_bench_${randomBytes(5).toString('hex')}`;
-  const admin = postgres(adminUrl, { max: 1, onnotice: () => {}, connection: { application_name: 'ticket-widget-bench' } });
-  await admin.unsafe(`create database ${name}`);
-  const url = withDatabase(adminUrl, name);
-  log(`Created bench database ${name}`);
-  let disposed = false;
-  return {
-    url,
-    async dispose() {
-      if (disposed) return;
-      disposed = true;
-      try {
-        if (keep) {
-          log(`BENCH_KEEP_DB=1: kept ${name}. Reuse it with BENCH_DB_URL=${redact(url)}; drop it with: drop database ${name};`);
-        } else {
-          await admin.unsafe(`drop database if exists ${name} with (force)`);
-          log(`Dropped bench database ${name}`);
-        }
-      } finally {
-        await admin.end({ timeout: 5 });
-      }
-    },
-  };
-}
-
-function loadAverage(): string {
-  return loadavg()
-    .map((x) => x.toFixed(2))
-    .join(' ');
 }
 
 function ms(x: number): string {
@@ -108,13 +60,6 @@ function ms(x: number): string {
 
 function ratio(a: number, b: number): number {
   return b > 0 ? a / b : Number.POSITIVE_INFINITY;
-}
-
-function table(headers: string[], rows: string[][], alignLeft: number[] = [0]): string {
-  const widths = headers.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? '').length)));
-  const line = (cells: string[]) =>
-    cells.map((c, i) => (alignLeft.includes(i) ? c.padEnd(widths[i]!) : c.padStart(widths[i]!))).join('  ');
-  return [line(headers), widths.map((w) => '-'.repeat(w)).join('  '), ...rows.map(line)].join('\n');
 }
 
 function summaryCells(s: Summary): string[] {
@@ -242,23 +187,19 @@ async function main(): Promise<number> {
     warmup: intFromEnv('BENCH_WARMUP', 200),
     budgetSeconds: intFromEnv('BENCH_BUDGET_SECONDS', 60),
   };
-  log(`bench:db on ${cpus().length} CPUs, ${(totalmem() / 2 ** 30).toFixed(0)} GiB RAM, Node ${process.version}, load average ${loadAverage()}`);
+  log(`bench:db on ${machineSummary({ model: false })}, load average ${loadAverage()}`);
 
   let bench: BenchDatabase | undefined;
   let handle: DatabaseHandle | undefined;
-  const cleanUp = async () => {
-    await handle?.close().catch(() => {});
-    handle = undefined;
-    await bench?.dispose();
-  };
   let interrupted = false;
-  const onSignal = (signal: NodeJS.Signals) => {
-    interrupted = true;
-    console.error(`\n${signal}: cleaning up`);
-    void cleanUp().finally(() => process.exit(130));
-  };
-  process.once('SIGINT', onSignal);
-  process.once('SIGTERM', onSignal);
+  const cleanUp = cleanUpOnExit(
+    async () => {
+      await handle?.close().catch(() => {});
+      handle = undefined;
+      await bench?.dispose();
+    },
+    { onSignal: () => (interrupted = true) },
+  );
 
   try {
     let url: string;
@@ -266,7 +207,13 @@ async function main(): Promise<number> {
       url = reuseUrl;
       log(`BENCH_DB_URL: reusing ${redact(url)} as seeded (no create, seed or drop)`);
     } else {
-      bench = await createBenchDatabase(adminUrl!, keep);
+      bench = await createBenchDatabase({
+        adminUrl: adminUrl!,
+        name: benchDatabaseName('tw_bench_'),
+        applicationName: 'ticket-widget-bench',
+        log,
+        keep: keep && (({ name, url }) => `BENCH_KEEP_DB=1: kept ${name}. Reuse it with BENCH_DB_URL=${redact(url)}; drop it with: drop database ${name};`),
+      });
       url = bench.url;
       // One connection: the load relies on session settings and temporary tables.
       const seedHandle = await openDatabase({ databaseUrl: url, maxConnections: 1 });

@@ -14,7 +14,8 @@ import http from 'node:http';
 import { readFileSync } from 'node:fs';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import WebSocket from 'ws';
-import { mulberry32, type LatencySet, type LoadCommand, type LoadReply, type LoadSpec, type PostRunResult, type SocketReceipts } from './live-shared.ts';
+import type { LatencySet, LoadCommand, LoadReply, LoadSpec, PostRunResult, SocketReceipts } from './live-shared.ts';
+import { mulberry32 } from './support/random.ts';
 
 const specPath = process.argv[2];
 if (!specPath || !process.send) {

@@ -1,8 +1,8 @@
 /**
  * What `npm run bench:live` (tests/bench/live.bench.ts) and its load process
- * (tests/bench/live-load.ts) say to each other over the fork IPC channel, and the small helpers
- * both use. Times are `performance.now()` milliseconds of the load process, so a response and
- * an event it measures come from one clock.
+ * (tests/bench/live-load.ts) say to each other over the fork IPC channel. Times are
+ * `performance.now()` milliseconds of the load process, so a response and an event it measures
+ * come from one clock.
  */
 
 export interface LoadCustomer {
@@ -99,32 +99,3 @@ export type LoadReply =
   | { type: 'posted'; result: PostRunResult }
   | { type: 'collected'; sockets: SocketReceipts[]; reachedAll: boolean; waitedMs: number; unexpectedFrames: string[] }
   | { type: 'failed'; error: string };
-
-/** Nearest-rank percentile of an ascending array. */
-export function percentile(sorted: ArrayLike<number>, p: number): number {
-  if (sorted.length === 0) return Number.NaN;
-  return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1))]!;
-}
-
-export function sortedCopy(values: readonly number[]): Float64Array {
-  return Float64Array.from(values).sort();
-}
-
-/** The middle value (the mean of the two middle values for an even count). */
-export function median(values: readonly number[]): number {
-  const sorted = sortedCopy(values);
-  if (sorted.length === 0) return Number.NaN;
-  const mid = sorted.length >> 1;
-  return sorted.length % 2 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
-}
-
-export function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}

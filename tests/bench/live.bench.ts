@@ -27,34 +27,41 @@
  *   BENCH_LIVE_RATE            paced posts per second in the delivery run (default 310).
  *   BENCH_LIVE_SECONDS         measured seconds of the delivery run (default 15), after BENCH_LIVE_WARMUP (default 2).
  *   BENCH_LIVE_WRITERS         concurrent writers in the throughput phases (default 32).
- *   BENCH_LIVE_PHASE_SECONDS   measured seconds per throughput phase (default 8), after BENCH_LIVE_WARMUP.
+ *   BENCH_LIVE_PHASE_SECONDS   measured seconds per throughput phase (default 10), after BENCH_LIVE_WARMUP.
  *   BENCH_LIVE_POOL_SIZE       the server's DATABASE_POOL_SIZE (default 20).
  *   BENCH_LIVE_AGENT_SHARE     share of posts written by an agent instead of the customer (default 0.1).
  *   BENCH_LIVE_CONTROL=0       skip the NOTIFY-in-transaction control.
  *   BENCH_LIVE_ORDER           the throughput phases, e.g. on,off,off,on (default control,on,off,off,on,on,off,off,on,control; - for none).
  *   BENCH_LIVE_QUIET_WAIT      seconds, in all, the bench may wait for other work on the machine to stop before its runs (15 s at most each time; default 240 in all).
- *   BENCH_LIVE_SERVER=dedicated  experiment: run tests/bench/live-bench-server.ts (the hub on its own pool) instead of server/main.ts.
  *   BENCH_LIVE_KEEP_DB=1       keep the bench database (its name is printed).
  */
-import { fork, spawn, type ChildProcess } from 'node:child_process';
+import { fork, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { cpus, tmpdir, totalmem } from 'node:os';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { sql } from 'drizzle-orm';
-import { SignJWT } from 'jose';
 import postgres from 'postgres';
 import { openDatabase } from '../../db/client.ts';
 import { migrateDatabase } from '../../db/migrate.ts';
 import type { TicketEvent } from '../../db/schema/index.ts';
 import { readEventsAfter, readHorizon, toLiveEvent } from '../../server/live/event-reader.ts';
 import { mayReceive, type Subscriber } from '../../server/live/visibility.ts';
-import { median, percentile, sortedCopy, type LoadCommand, type LoadReply, type LoadSpec, type PostRunResult, type SocketReceipts } from './live-shared.ts';
+import type { LoadCommand, LoadReply, LoadSpec, PostRunResult, SocketReceipts } from './live-shared.ts';
+import { benchDatabaseName, createBenchDatabase, type BenchDatabase } from './support/bench-database.ts';
+import { cleanUpOnExit } from './support/cleanup.ts';
+import { cpuBetween, cpuSnapshot, waitForQuiet, type Cpu } from './support/cpu-usage.ts';
+import { intFromEnv, numberFromEnv } from './support/env.ts';
+import { machineSummary } from './support/machine.ts';
+import { startServerPrintingUrl, type ServerProcess } from './support/server-process.ts';
+import { median, percentile, sortedCopy } from './support/stats.ts';
+import { table } from './support/text-table.ts';
+import { signUserToken } from './support/tokens.ts';
 
 const here = fileURLToPath(new URL('.', import.meta.url));
 const projectRoot = join(here, '..', '..');
-const serverEntries = { main: join(projectRoot, 'server', 'main.ts'), dedicated: join(here, 'live-bench-server.ts') };
+const serverEntry = join(projectRoot, 'server', 'main.ts');
 const loadEntry = join(here, 'live-load.ts');
 
 const targets = { p50Ms: 10, p99Ms: 100, changesPerSecond: 300, throughputRatio: 0.9 };
@@ -68,81 +75,8 @@ const eventTriggers = [
 const log = (line = '') => console.log(line);
 const fixed = (x: number, digits = 1) => (Number.isFinite(x) ? x.toFixed(digits) : 'n/a');
 
-function intFromEnv(name: string, fallback: number): number {
-  const value = process.env[name]?.trim();
-  if (!value) return fallback;
-  const parsed = Number(value.replaceAll('_', ''));
-  if (!Number.isInteger(parsed) || parsed <= 0) throw new Error(`${name} must be a positive integer, got ${value}`);
-  return parsed;
-}
-function numberFromEnv(name: string, fallback: number): number {
-  const value = process.env[name]?.trim();
-  if (!value) return fallback;
-  const parsed = Number(value);
-  if (!Number.isFinite(parsed) || parsed < 0) throw new Error(`${name} must be a non-negative number, got ${value}`);
-  return parsed;
-}
-
-function table(headers: string[], rows: string[][], alignLeft: number[] = [0]): string {
-  const widths = headers.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? '').length)));
-  const line = (cells: string[]) => cells.map((c, i) => (alignLeft.includes(i) ? c.padEnd(widths[i]!) : c.padStart(widths[i]!))).join('  ').trimEnd();
-  return [line(headers), widths.map((w) => '-'.repeat(w)).join('  '), ...rows.map(line)].join('\n');
-}
-
 // ---------------------------------------------------------------------------------------------
-// CPU accounting from /proc (the machine is shared: what is not ours shows as "other").
-
-const clockTicks = 100;
-
-function processCpuSeconds(pid: number | undefined): number {
-  if (!pid) return 0;
-  try {
-    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-    return (Number(fields[11]) + Number(fields[12])) / clockTicks;
-  } catch {
-    return 0;
-  }
-}
-
-/** CPU seconds of the PostgreSQL backends connected to `database` (their process title names it). */
-function backendCpuSeconds(database: string): number {
-  let total = 0;
-  for (const entry of readdirSync('/proc')) {
-    if (!/^\d+$/.test(entry)) continue;
-    try {
-      if (readFileSync(`/proc/${entry}/comm`, 'utf8').trim() !== 'postgres') continue;
-      const title = readFileSync(`/proc/${entry}/cmdline`, 'utf8').replaceAll('\0', ' ');
-      if (title.includes(` ${database} `)) total += processCpuSeconds(Number(entry));
-    } catch {
-      // gone meanwhile, or not ours to read
-    }
-  }
-  return total;
-}
-
-function machineBusySeconds(): number {
-  const line = readFileSync('/proc/stat', 'utf8').split('\n')[0]!;
-  const values = line.trim().split(/\s+/).slice(1).map(Number);
-  const idle = (values[3] ?? 0) + (values[4] ?? 0);
-  return (values.reduce((a, b) => a + b, 0) - idle) / clockTicks;
-}
-
-interface Cpu {
-  wall: number;
-  server: number;
-  postgres: number;
-  load: number;
-  machine: number;
-}
-
-function cpuSnapshot(serverPid: number | undefined, loadPid: number | undefined, database: string): Cpu {
-  return { wall: performance.now() / 1000, server: processCpuSeconds(serverPid), postgres: backendCpuSeconds(database), load: processCpuSeconds(loadPid), machine: machineBusySeconds() };
-}
-
-function cpuBetween(a: Cpu, b: Cpu): Cpu {
-  return { wall: b.wall - a.wall, server: b.server - a.server, postgres: b.postgres - a.postgres, load: b.load - a.load, machine: b.machine - a.machine };
-}
+// CPU figures (support/cpu-usage.ts samples /proc; the machine is shared: what is not ours shows as "other").
 
 function cpuText(c: Cpu): string {
   const other = Math.max(0, c.machine - c.server - c.postgres - c.load);
@@ -155,25 +89,8 @@ function cpuPerPost(c: Cpu, posts: number): string {
   return `server ${fixed((1000 * c.server) / posts, 2)}, postgres ${fixed((1000 * c.postgres) / posts, 2)}, load ${fixed((1000 * c.load) / posts, 2)}`;
 }
 
-async function waitForQuiet(maxSeconds: number, thresholdCores = 0.3): Promise<{ waited: number; busy: number }> {
-  const started = performance.now();
-  for (;;) {
-    const before = machineBusySeconds();
-    await new Promise((r) => setTimeout(r, 1000));
-    const busy = machineBusySeconds() - before;
-    const waited = (performance.now() - started) / 1000;
-    if (busy <= thresholdCores || waited >= maxSeconds) return { waited, busy };
-  }
-}
-
 // ---------------------------------------------------------------------------------------------
 // The bench database.
-
-function withDatabase(url: string, name: string): string {
-  const parsed = new URL(url);
-  parsed.pathname = `/${name}`;
-  return parsed.toString();
-}
 
 interface Fixtures {
   customers: { id: string; email: string; name: string; tickets: string[] }[];
@@ -219,67 +136,8 @@ async function seed(url: string, scale: { customers: number; tickets: number; ag
   }
 }
 
-async function sign(secret: string, user: { id: string; email: string; name: string }): Promise<string> {
-  // As the site owner's backend would sign them (HS256, AUTH_JWT_SECRET), with the email and name the user rows hold.
-  return new SignJWT({ email: user.email, name: user.name })
-    .setProtectedHeader({ alg: 'HS256', typ: 'JWT' })
-    .setSubject(user.id)
-    .setIssuedAt()
-    .setExpirationTime('3h')
-    .sign(new TextEncoder().encode(secret));
-}
-
 // ---------------------------------------------------------------------------------------------
 // The server and the load process.
-
-interface ServerChild {
-  child: ChildProcess;
-  baseUrl: string;
-  stderr: string[];
-  stop(): Promise<void>;
-}
-
-async function startServer(entry: string, env: Record<string, string>): Promise<ServerChild> {
-  const child = spawn(process.execPath, [entry], { cwd: projectRoot, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
-  const stdout: string[] = [];
-  const stderr: string[] = [];
-  child.stderr!.setEncoding('utf8').on('data', (chunk: string) => stderr.push(...chunk.split('\n').filter(Boolean)));
-  let exited: number | null = null;
-  child.on('exit', (code, signal) => (exited = code ?? (signal ? 128 : 1)));
-  const apiUrl = await new Promise<string>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`The server printed no API: line within 60 s:\n${[...stdout, ...stderr].join('\n')}`)), 60_000);
-    child.stdout!.setEncoding('utf8').on('data', (chunk: string) => {
-      stdout.push(...chunk.split('\n').filter(Boolean));
-      const match = /API:\s+(\S+)/.exec(stdout.join('\n'));
-      if (match) {
-        clearTimeout(timer);
-        resolve(match[1]!);
-      }
-    });
-    child.on('exit', () => {
-      clearTimeout(timer);
-      reject(new Error(`The server exited (${exited}) before it was ready:\n${[...stdout, ...stderr].join('\n')}`));
-    });
-  });
-  // The printed URL names localhost; the server listens on HOST (127.0.0.1).
-  const port = new URL(apiUrl).port;
-  const baseUrl = `http://127.0.0.1:${port}`;
-  const ready = await fetch(`${baseUrl}/readyz`);
-  if (!ready.ok) throw new Error(`The server is not ready: /readyz answered ${ready.status}`);
-  return {
-    child,
-    baseUrl,
-    stderr,
-    async stop() {
-      if (exited !== null || child.exitCode !== null) return;
-      const done = new Promise<void>((resolve) => child.once('exit', () => resolve()));
-      child.kill('SIGTERM');
-      const timer = setTimeout(() => child.kill('SIGKILL'), 10_000);
-      await done;
-      clearTimeout(timer);
-    },
-  };
-}
 
 interface LoadChild {
   child: ChildProcess;
@@ -458,7 +316,7 @@ async function setNotifyControl(stats: postgres.Sql, on: boolean): Promise<void>
  * own connection): where time goes inside PostgreSQL during a run. Returns the share of samples
  * per state / wait event, of the backends that were not idle.
  */
-function sampleActivity(url: string, everyMs = 20) {
+function sampleActivity(url: string, everyMs = 50) {
   const client = postgres(url, { max: 1, onnotice: () => {}, connection: { application_name: 'ticket-widget-bench-live-sampler' } });
   const counts = new Map<string, number>();
   let samples = 0;
@@ -629,58 +487,42 @@ async function main(): Promise<number> {
   const seconds = intFromEnv('BENCH_LIVE_SECONDS', 15);
   const warmupSeconds = intFromEnv('BENCH_LIVE_WARMUP', 2);
   const writers = intFromEnv('BENCH_LIVE_WRITERS', 32);
-  const phaseSeconds = intFromEnv('BENCH_LIVE_PHASE_SECONDS', 8);
+  const phaseSeconds = intFromEnv('BENCH_LIVE_PHASE_SECONDS', 10);
   const poolSize = intFromEnv('BENCH_LIVE_POOL_SIZE', 20);
   const agentShare = numberFromEnv('BENCH_LIVE_AGENT_SHARE', 0.1);
   const control = process.env.BENCH_LIVE_CONTROL !== '0';
   const keep = process.env.BENCH_LIVE_KEEP_DB === '1';
-  const serverKind = process.env.BENCH_LIVE_SERVER === 'dedicated' ? 'dedicated' : 'main';
   const orderText = process.env.BENCH_LIVE_ORDER?.trim();
   const orderFromEnv = orderText === undefined || orderText === '' ? undefined : orderText === '-' ? [] : orderText.split(',').map((m) => m.trim() as Mode);
   if (orderFromEnv?.some((m) => !['on', 'off', 'control'].includes(m))) throw new Error(`BENCH_LIVE_ORDER: a comma-separated list of on, off, control (or - for none), got ${orderText}`);
 
-  log(`bench:live on ${cpus().length} CPUs (${cpus()[0]?.model.trim()}), ${(totalmem() / 2 ** 30).toFixed(0)} GiB RAM, Node ${process.version}`);
+  log(`bench:live on ${machineSummary()}`);
   log(`  NOTE: PostgreSQL, the server (one Node process) and the load process (sockets + writers) all share these ${cpus().length} cores.`);
 
-  const name = `tw_bench_live_${randomBytes(5).toString('hex')}`;
-  const benchUrl = withDatabase(adminUrl, name);
-  const admin = postgres(adminUrl, { max: 1, onnotice: () => {}, connection: { application_name: 'ticket-widget-bench-live' } });
-  let created = false;
-  let server: ServerChild | undefined;
+  let bench: BenchDatabase | undefined;
+  let server: ServerProcess | undefined;
   let load: LoadChild | undefined;
   let stats: postgres.Sql | undefined;
   let workDir: string | undefined;
-  let cleaning: Promise<void> | undefined;
-  const cleanUp = () =>
-    (cleaning ??= (async () => {
-      await load?.stop().catch(() => {});
-      await server?.stop().catch(() => {});
-      await stats?.end({ timeout: 5 }).catch(() => {});
-      if (workDir) rmSync(workDir, { recursive: true, force: true });
-      if (created) {
-        if (keep) log(`BENCH_LIVE_KEEP_DB=1: kept ${name}; drop it with: drop database ${name} with (force);`);
-        else {
-          await admin.unsafe(`drop database if exists ${name} with (force)`).then(
-            () => log(`Dropped bench database ${name}`),
-            (error: unknown) => console.error(`Could not drop ${name}: ${String(error)}`),
-          );
-        }
-      }
-      await admin.end({ timeout: 5 }).catch(() => {});
-    })());
-  const onSignal = (signal: NodeJS.Signals) => {
-    console.error(`\n${signal}: cleaning up`);
-    void cleanUp().finally(() => process.exit(130));
-  };
-  process.once('SIGINT', onSignal);
-  process.once('SIGTERM', onSignal);
+  const cleanUp = cleanUpOnExit(async () => {
+    await load?.stop().catch(() => {});
+    await server?.stop().catch(() => {});
+    await stats?.end({ timeout: 5 }).catch(() => {});
+    if (workDir) rmSync(workDir, { recursive: true, force: true });
+    await bench?.dispose().catch((error: unknown) => console.error(`Could not drop ${bench!.name}: ${String(error)}`));
+  });
 
   try {
-    await admin.unsafe(`create database ${name}`);
-    created = true;
-    // Per-function timings of the event-log functions (plpgsql), for the diagnosis below.
-    await admin.unsafe(`alter database ${name} set track_functions = 'pl'`);
-    log(`Created bench database ${name}`);
+    bench = await createBenchDatabase({
+      adminUrl,
+      name: benchDatabaseName('tw_bench_live_'),
+      applicationName: 'ticket-widget-bench-live',
+      // Per-function timings of the event-log functions (plpgsql), for the diagnosis below.
+      settings: { track_functions: 'pl' },
+      log,
+      keep: keep && (({ name }) => `BENCH_LIVE_KEEP_DB=1: kept ${name}; drop it with: drop database ${name} with (force);`),
+    });
+    const { name, url: benchUrl } = bench;
     const seedStarted = performance.now();
     const fixtures = await seed(benchUrl, scale);
     log(
@@ -697,26 +539,32 @@ async function main(): Promise<number> {
     const spec: LoadSpec = {
       baseUrl: '',
       liveUrl: '',
-      customers: await Promise.all(fixtures.customers.map(async (c) => ({ id: c.id, token: await sign(secret, c), tickets: c.tickets }))),
-      agents: await Promise.all(fixtures.agents.map(async (a) => ({ id: a.id, token: await sign(secret, a) }))),
+      customers: await Promise.all(fixtures.customers.map(async (c) => ({ id: c.id, token: await signUserToken(secret, c), tickets: c.tickets }))),
+      agents: await Promise.all(fixtures.agents.map(async (a) => ({ id: a.id, token: await signUserToken(secret, a) }))),
       agentPostShare: agentShare,
       seed: 0x11e5,
     };
 
-    server = await startServer(serverEntries[serverKind], {
-      DATABASE_URL: benchUrl,
-      PORT: '0',
-      HOST: '127.0.0.1',
-      AUTH_JWT_SECRET: secret,
-      LOG_LEVEL: 'warn',
-      DEMO_MODE: 'false',
-      DATABASE_POOL_SIZE: String(poolSize),
-      RATE_LIMIT_MESSAGES_PER_MINUTE: '1000000000',
-      RATE_LIMIT_TICKETS_PER_HOUR: '1000000000',
+    server = await startServerPrintingUrl({
+      entry: serverEntry,
+      cwd: projectRoot,
+      env: {
+        ...process.env,
+        DATABASE_URL: benchUrl,
+        PORT: '0',
+        HOST: '127.0.0.1',
+        AUTH_JWT_SECRET: secret,
+        LOG_LEVEL: 'warn',
+        DEMO_MODE: 'false',
+        DATABASE_POOL_SIZE: String(poolSize),
+        RATE_LIMIT_MESSAGES_PER_MINUTE: '1000000000',
+        RATE_LIMIT_TICKETS_PER_HOUR: '1000000000',
+      },
+      readyWithinMs: 60_000,
+      killAfterMs: 10_000,
     });
     const serverPid = server.child.pid;
-    if (serverKind === 'dedicated') log('EXPERIMENT (BENCH_LIVE_SERVER=dedicated): tests/bench/live-bench-server.ts, server/main.ts with the live hub on its own pool of connections');
-    log(`Server: node ${serverKind === 'main' ? 'server/main.ts' : 'tests/bench/live-bench-server.ts'} (pid ${serverPid}) on ${server.baseUrl}, DATABASE_POOL_SIZE=${poolSize}, LOG_LEVEL=warn, DEMO_MODE=false, rate limits out of reach`);
+    log(`Server: node server/main.ts (pid ${serverPid}) on ${server.baseUrl}, DATABASE_POOL_SIZE=${poolSize}, LOG_LEVEL=warn, DEMO_MODE=false, rate limits out of reach`);
     spec.baseUrl = server.baseUrl;
     spec.liveUrl = `${server.baseUrl.replace(/^http/, 'ws')}/api/v1/live`;
     workDir = mkdtempSync(join(tmpdir(), 'tw-bench-live-'));
@@ -903,17 +751,33 @@ async function main(): Promise<number> {
     const off = medianOf('off');
     const controlRps = control ? medianOf('control') : Number.NaN;
     log();
+    const modes: Mode[] = (['on', 'off', 'control'] as Mode[]).filter((m) => phases.some((p) => p.mode === m));
+    const label: Record<Mode, string> = { on: 'on  (live machinery)', off: 'off (no sockets, no event triggers)', control: 'control: on + NOTIFY in every transaction' };
+    const cpuMs = (mode: Mode, part: 'server' | 'postgres' | 'load' | 'all') =>
+      median(phases.filter((p) => p.mode === mode).map((p) => (1000 * (part === 'all' ? p.cpu.server + p.cpu.postgres + p.cpu.load : p.cpu[part])) / p.result.createdTotal));
+    const otherCores = (mode: Mode) => median(phases.filter((p) => p.mode === mode).map((p) => Math.max(0, p.cpu.machine - p.cpu.server - p.cpu.postgres - p.cpu.load) / p.cpu.wall));
     log(
       table(
-        ['phase', 'req/s by run', 'median req/s', '× off'],
-        [
-          ['on  (live machinery)', phases.filter((p) => p.mode === 'on').map((p) => fixed(p.reqPerSecond, 0)).join(' / '), fixed(on, 0), fixed(on / off, 3)],
-          ['off (no sockets, no event triggers)', phases.filter((p) => p.mode === 'off').map((p) => fixed(p.reqPerSecond, 0)).join(' / '), fixed(off, 0), '1.000'],
-          ...(phases.some((p) => p.mode === 'control') ? [['control: on + NOTIFY in every transaction', phases.filter((p) => p.mode === 'control').map((p) => fixed(p.reqPerSecond, 0)).join(' / '), fixed(controlRps, 0), fixed(controlRps / off, 3)]] : []),
-        ],
+        ['phase', 'req/s by run', 'median req/s', '× off', 'CPU ms/post: server', 'postgres', 'load', 'total', 'total × off', 'other load (cores)'],
+        modes.map((m) => [
+          label[m],
+          phases.filter((p) => p.mode === m).map((p) => fixed(p.reqPerSecond, 0)).join(' / '),
+          fixed(medianOf(m), 0),
+          fixed(medianOf(m) / off, 3),
+          fixed(cpuMs(m, 'server'), 2),
+          fixed(cpuMs(m, 'postgres'), 2),
+          fixed(cpuMs(m, 'load'), 2),
+          fixed(cpuMs(m, 'all'), 2),
+          fixed(cpuMs(m, 'all') / cpuMs('off', 'all'), 3),
+          fixed(otherCores(m), 2),
+        ]),
         [0, 1],
       ),
     );
+    const cpuPerPostOn = cpuMs('on', 'all');
+    const cpuPerPostOff = cpuMs('off', 'all');
+    log('  CPU ms/post: CPU time of the server, its PostgreSQL backends and the load process per 201, median over the runs of each phase. On a machine');
+    log('  where those three share the cores and nothing else runs, throughput on/off tends to (total ms/post off) ÷ (total ms/post on).');
 
     // ---- Diagnosis: the hub's parts in-process -----------------------------------------------
     const hub = await profileHub(benchUrl, fixtures, startPosition);
@@ -942,6 +806,7 @@ async function main(): Promise<number> {
           [`... at >= ${targets.changesPerSecond} changes/s written`, `${fixed(changesPerSecond)} changes/s`, verdict(changesPerSecond >= targets.changesPerSecond)],
           ['every expected delivery, exactly once (all live phases)', `${accountingLine(pacedAccounting).replace(/^expected \d+ \(.*?\), /, '')}`, verdict(accountingClean(pacedAccounting) && allPhaseAccountingClean && paced.customerNotReceived + paced.agentNotReceived === 0)],
           [`posting throughput on >= ${targets.throughputRatio} × off (${writers} writers)`, `${fixed(on, 0)} / ${fixed(off, 0)} = ${fixed(on / off, 3)}`, verdict(on / off >= targets.throughputRatio)],
+          [`(supporting) CPU per post, off ÷ on`, `${fixed(cpuPerPostOff, 2)} / ${fixed(cpuPerPostOn, 2)} ms = ${fixed(cpuPerPostOff / cpuPerPostOn, 3)}`, verdict(cpuPerPostOff / cpuPerPostOn >= targets.throughputRatio)],
           ...(phases.some((p) => p.mode === 'control') ? [['(control, not a target) NOTIFY in every transaction × off', `${fixed(controlRps, 0)} / ${fixed(off, 0)} = ${fixed(controlRps / off, 3)}`, '—']] : []),
         ],
         [0, 1],

@@ -6,28 +6,7 @@
 import type { SQLWrapper } from 'drizzle-orm';
 import type { Database } from '../../db/client.ts';
 import { withClaims, type Tx } from '../../db/rls.ts';
-
-export interface Summary {
-  n: number;
-  p50: number;
-  p99: number;
-  mean: number;
-  max: number;
-}
-
-/** Nearest-rank percentiles, in milliseconds. */
-export function summarize(samples: number[]): Summary {
-  if (samples.length === 0) throw new Error('no samples');
-  const sorted = [...samples].sort((a, b) => a - b);
-  const rank = (p: number) => sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil(p * sorted.length) - 1))]!;
-  return {
-    n: sorted.length,
-    p50: rank(0.5),
-    p99: rank(0.99),
-    mean: sorted.reduce((sum, x) => sum + x, 0) / sorted.length,
-    max: sorted[sorted.length - 1]!,
-  };
-}
+import { summarize, type Summary } from './support/stats.ts';
 
 export interface Row {
   id: string;

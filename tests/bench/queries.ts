@@ -7,7 +7,7 @@ import type { Database } from '../../db/client.ts';
 import { withClaims } from '../../db/rls.ts';
 import { ticketMessages, tickets } from '../../db/schema/index.ts';
 import type { BenchCase, Row } from './measure.ts';
-import { query } from './seed.ts';
+import { query } from './support/sql-rows.ts';
 
 export const pageSize = 25;
 export const threadPageSize = 50;

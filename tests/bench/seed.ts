@@ -10,6 +10,8 @@
  */
 import { sql } from 'drizzle-orm';
 import type { Database } from '../../db/client.ts';
+import { messageTextCount, messageTextsSql, ticketTitleCount, ticketTitlesSql } from './support/seed-texts.ts';
+import { query } from './support/sql-rows.ts';
 
 export interface SeedScale {
   /** Tickets to create (the issue asks for at least 1,000,000). */
@@ -28,16 +30,6 @@ export const defaultScale: SeedScale = { tickets: 1_000_000, customers: 20_000, 
 const internalShare = 0.1;
 
 type Log = (line: string) => void;
-
-interface RowsOf<T> {
-  rows: T[];
-}
-
-/** Runs a statement and returns its rows (postgres.js returns an array, PGlite `{ rows }`). */
-export async function query<T extends Record<string, unknown>>(db: Database, statement: ReturnType<typeof sql>): Promise<T[]> {
-  const result = (await db.execute(statement)) as unknown as T[] | RowsOf<T>;
-  return Array.isArray(result) ? result : result.rows;
-}
 
 function raw(text: string) {
   return sql.raw(text);
@@ -216,8 +208,7 @@ export async function seedDatabase(db: Database, scale: SeedScale, log: Log): Pr
       raw(`insert into tickets (id, title, description, status, priority, customer_id, assigned_to,
                                 created_at, updated_at, resolved_at, first_response_at, due_date)
            select p.id,
-                  (array['Cannot sign in', 'Invoice is wrong', 'Widget does not load', 'Export fails', 'Password reset email missing',
-                         'Feature request', 'Slow dashboard', 'Webhook not firing', 'Refund request', 'Data looks stale'])[1 + p.n % 10]
+                  (${ticketTitlesSql})[1 + p.n % ${ticketTitleCount}]
                     || ' (#' || p.n || ')',
                   'Steps to reproduce: open the page, click the button, wait. Expected the usual result; got an error instead. '
                     || 'Browser and plan details attached below. Reference ' || md5(p.id::text) || '.',
@@ -252,10 +243,7 @@ export async function seedDatabase(db: Database, scale: SeedScale, log: Log): Pr
            select gen_random_uuid(), p.id,
                   case when s.internal or s.k % 2 = 0 then p.agent_id else p.customer_id end,
                   case when s.internal then 'Internal note: ' else '' end
-                    || (array['Thanks for the details, looking into it now.', 'It happens again this morning, same error.',
-                              'Could you send a screenshot of the settings page?', 'Attached the log from the browser console.',
-                              'We deployed a fix, please try again and let us know.', 'Still broken for two of our users.',
-                              'Escalated to engineering, they are reproducing it.', 'That worked, thank you!'])[1 + (p.n + s.k) % 8]
+                    || (${messageTextsSql})[1 + (p.n + s.k) % ${messageTextCount}]
                     || ' ' || left(md5(p.id::text || s.k), 8 + (s.k * 7 + p.n) % 24),
                   s.internal,
                   p.created_at + p.span * ((s.k - 1)::float8 / p.m)

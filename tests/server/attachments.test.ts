@@ -555,6 +555,34 @@ describe.each(enginesUnderTest)('attachments on %s', (engine) => {
         await expectStorageMatchesDatabase();
       });
 
+      it('keeps nothing of an upload whose client goes away halfway', async () => {
+        const ticketId = await openTicket();
+        const before = await expectStorageMatchesDatabase();
+        const boundary = 'abort-boundary';
+        const request = http.request({
+          host: '127.0.0.1',
+          port,
+          method: 'POST',
+          path: `/api/v1/tickets/${ticketId}/messages`,
+          headers: { authorization: `Bearer ${ana.token}`, 'content-type': `multipart/form-data; boundary=${boundary}`, 'content-length': String(150_000) },
+        });
+        request.on('error', () => {});
+        request.write(`--${boundary}\r\nContent-Disposition: form-data; name="message"\r\n\r\nbye\r\n--${boundary}\r\nContent-Disposition: form-data; name="files"; filename="half.txt"\r\nContent-Type: text/plain\r\n\r\n`);
+        request.write(text(100_000));
+        await new Promise((resolve) => setTimeout(resolve, 200));
+        request.destroy();
+        // The server notices, stops, and deletes what it had stored; poll until it has.
+        let stored = -1;
+        for (let attempt = 0; attempt < 40 && stored !== before; attempt++) {
+          await new Promise((resolve) => setTimeout(resolve, 50));
+          const keys: string[] = [];
+          for await (const object of store.list()) keys.push(object.key);
+          stored = keys.length;
+        }
+        expect(await expectStorageMatchesDatabase()).toBe(before);
+        if (driver === 'disk') expect(await readdir(join(diskStorageRoot(server.deps.config), '.incoming'))).toEqual([]);
+      });
+
       it('streams a download over the socket with the same bytes', async () => {
         const ticketId = await openTicket();
         const bytes = text(150_000);

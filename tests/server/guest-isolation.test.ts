@@ -17,9 +17,24 @@ describe.each(enginesUnderTest)('guest isolation on %s', (engine) => {
     expect(status).toBe(201);
     const [row] = await server.testDb.handle.systemDb.select().from(users).where(eq(users.id, body.user.id));
     expect(row!.externalId).toBe('guest');
+    // Even were the row flag lost and the user put on the team, the guest token stays a guest's.
+    await server.testDb.handle.systemDb.update(users).set({ externalId: null }).where(eq(users.id, body.user.id));
     await server.testDb.handle.systemDb.insert(teamMembers).values({ id: body.user.id, displayName: 'Mistake', role: 'admin' });
     const me = await server.call('GET', '/api/v1/me', { token: body.token });
     expect(me.body.teamRole).toBeNull();
     expect((await server.call('GET', '/api/v1/team', { token: body.token })).status).toBe(403);
+  });
+});
+
+describe.each(enginesUnderTest)('the database refuses guests on the team on %s', (engine) => {
+  let server: TestServer;
+  beforeAll(async () => {
+    server = await startTestServer(engine, { GUEST_MODE: 'true' });
+  });
+  afterAll(() => server?.close());
+
+  it('refuses to make a guest user a team member, even through the server’s own connection', async () => {
+    const { body } = await server.call('POST', '/api/v1/sessions/guest', { body: { email: 'someone@company.test' } });
+    await expect(server.testDb.handle.systemDb.insert(teamMembers).values({ id: body.user.id, displayName: 'Nope' })).rejects.toThrow();
   });
 });

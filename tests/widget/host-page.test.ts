@@ -67,6 +67,7 @@ describe('on a host page', () => {
     await until(() => titles(floating).length && titles(inline).length, 'both lists');
     expect(titles(floating)).to.deep.equal(['Ana only']);
     expect(titles(inline)).to.deep.equal(['Ben only']);
+    // German from its first render: never a flash of English while the locale loads.
     expect(deep(inline, 'ticket-panel', 'ticket-list', 'h3')!.textContent).to.equal('Meine Tickets');
     expect(deep(floating, 'ticket-panel', 'ticket-list', 'h3')!.textContent).to.equal('My tickets');
     expect(deep(inline, '[part=launcher]')).to.equal(null);

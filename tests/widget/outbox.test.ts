@@ -7,6 +7,7 @@
 /// <reference types="mocha" />
 import { expect } from '@open-wc/testing';
 import { sendKeys, sendMouse } from '@web/test-runner-commands';
+import { replyFiles } from '../../widget/state/file-store.ts';
 import type { TicketWidget } from '../../widget/ticket-widget.ts';
 import { deep, openTicket, server, until, type TestCustomer } from './support/browser.ts';
 
@@ -78,11 +79,43 @@ describe('the outbox', () => {
     await hostFrame(url, customer);
     const tabs = frames.map((frame) => frame.contentDocument!.querySelector('ticket-widget')!);
     await server.start();
-    await until(() => localStorage.getItem(outboxKey(url)) === null, 'the outbox to empty', 30_000);
+    await until(() => localStorage.getItem(outboxKey(url)) === null, 'the outbox to empty', 45_000);
     await until(() => tabs.every((tab) => deep(tab, 'ticket-panel', '[part=connection]')?.textContent?.trim() === 'Live'), 'both tabs live', 20_000);
     await new Promise((resolve) => setTimeout(resolve, 1000));
     const { body } = await server.call('GET', `/tickets/${ticket.id}/messages`, customer.token);
     expect(body.items.map((m: { message: string }) => m.message)).to.deep.equal(['Details.', 'Written while you were down']);
+  });
+
+  it("keeps a queued reply's attachments across a reload too, and sends them with it", async function () {
+    this.timeout(60_000);
+    const customer = await server.customer();
+    const ticket = await openTicket(customer, 'Crash on start');
+    const tab = await hostFrame(url, customer);
+    await click(tab.frame, await until(() => deep(tab.widget(), 'ticket-panel', 'ticket-list', '.item'), 'the ticket'));
+    const textarea = await until(() => deep<HTMLTextAreaElement>(tab.widget(), 'ticket-panel', 'ticket-thread', 'textarea'), 'the composer');
+    await server.stop();
+    await click(tab.frame, textarea);
+    await sendKeys({ type: 'Crash log attached' });
+    const log = new DataTransfer();
+    log.items.add(new File(['Segmentation fault at 0x0\n'], 'crash.log', { type: 'text/plain' }));
+    textarea.dispatchEvent(new ClipboardEvent('paste', { clipboardData: log, bubbles: true, composed: true, cancelable: true }));
+    await until(() => deep(tab.widget(), 'ticket-panel', 'ticket-thread', 'ticket-files', '.file'), 'the pasted file in the composer');
+    await click(tab.frame, deep(tab.widget(), 'ticket-panel', 'ticket-thread', '[type=submit]')!);
+    const pending = await until(() => deep(tab.widget(), 'ticket-panel', 'ticket-thread', '.pending'), 'the queued reply');
+    expect(pending.querySelector('.pending-files')!.textContent).to.include('crash.log');
+    const [queued] = JSON.parse(localStorage.getItem(outboxKey(url))!) as { key: string }[];
+    await until(async () => (await replyFiles.load(queued!.key))?.length === 1, 'the file in IndexedDB');
+
+    const reloaded = new Promise((resolve) => tab.frame.addEventListener('load', resolve, { once: true }));
+    tab.frame.contentWindow!.location.reload();
+    await reloaded;
+    await until(() => deep(tab.widget(), 'ticket-panel', 'ticket-list'), 'the widget after the reload');
+    await server.start();
+    await until(() => localStorage.getItem(outboxKey(url)) === null, 'the outbox to empty', 45_000);
+    const { body } = await server.call('GET', `/tickets/${ticket.id}/messages`, customer.token);
+    expect(body.items.map((m: { message: string }) => m.message)).to.deep.equal(['Details.', 'Crash log attached']);
+    expect(body.items[1].attachments.map((a: { name: string }) => a.name)).to.deep.equal(['crash.log']);
+    await until(async () => (await replyFiles.load(queued!.key)) === undefined, 'the file removed from IndexedDB');
   });
 
   it('shows a reply the server refuses for good, and lets the customer discard it', async () => {

@@ -97,16 +97,24 @@ describe('<ticket-thread>', () => {
     expect(thread.shadowRoot!.querySelector('[part=composer]')).to.equal(null);
   });
 
-  it('shows the connection state, and tells when the server goes away and comes back', async () => {
+  it('shows the connection state, and after the server comes back resumes from the last event: a reply sent meanwhile appears', async function () {
+    this.timeout(40_000);
     const customer = await server.customer();
+    const agent = await server.agent('Ada');
+    const ticket = await openTicket(customer, 'Webhooks stopped');
     const widget = await openWidget(url, customer.token);
     await until(() => connectionText(widget) === 'Live', 'the live connection');
+    const thread = await openThread(widget, 'Webhooks stopped');
     await server.stop();
     try {
       await until(() => connectionText(widget) === 'Reconnecting…', 'the reconnecting state');
+      // Written while the widget cannot hear about it (the database is up; the socket is not).
+      await server.call('POST', `/tickets/${ticket.id}/messages`, agent.token, { message: 'Restarted the queue.' });
     } finally {
       await server.start();
     }
-    await until(() => connectionText(widget) === 'Live', 'live again', 20_000);
+    await until(() => connectionText(widget) === 'Live', 'live again', 30_000);
+    await until(() => [...thread.shadowRoot!.querySelectorAll('.message .text')].some((el) => el.textContent === 'Restarted the queue.'), 'the missed reply, replayed');
+    expect(thread.shadowRoot!.querySelectorAll('.message')).to.have.length(2);
   });
 });

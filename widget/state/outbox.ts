@@ -6,14 +6,15 @@
  * the same time. Replies go out in order; one that the server refuses for good (a closed
  * ticket, say) waits for the customer to retry or discard it.
  *
- * Files cannot be kept in localStorage: a reply's attachments live in memory, and a reply whose
- * files were lost to a reload says so instead of going out without them.
+ * Files cannot be kept in localStorage: a reply's attachments go to IndexedDB beside it, and a
+ * reply whose files were lost anyway (no IndexedDB) says so instead of going out without them.
  *
  * @fires change - the queue or a reply's state changed
  * @fires sent - a reply reached the server (`detail: { reply, message }`)
  */
 import { ApiFailure, type FailureCode } from '../api/api-failure.ts';
 import type { MessageView } from '../api/types.ts';
+import { replyFiles } from './file-store.ts';
 import type { LocalStore } from './local-store.ts';
 
 export interface QueuedReply {
@@ -46,8 +47,9 @@ export class Outbox extends EventTarget {
   readonly #storageKey: string;
   readonly #userId: string;
   readonly #send: ReplySender;
-  /** Attachments by reply key: memory only. */
+  /** Attachments by reply key, also in IndexedDB until sent (#saving: writes still under way). */
   readonly #files = new Map<string, File[]>();
+  readonly #saving = new Map<string, Promise<unknown>>();
   readonly #progress = new Map<string, { loaded: number; total: number }>();
   #sending: string | undefined;
   #flushing: Promise<void> | undefined;
@@ -91,7 +93,10 @@ export class Outbox extends EventTarget {
   /** Queues a reply (stored before anything is sent) and starts sending. */
   add(ticketId: string, message: string, files: File[] = []): QueuedReply {
     const reply: QueuedReply = { key: newKey(), userId: this.#userId, ticketId, message, queuedAt: new Date().toISOString(), fileNames: files.map((file) => file.name) };
-    if (files.length) this.#files.set(reply.key, files);
+    if (files.length) {
+      this.#files.set(reply.key, files);
+      this.#saving.set(reply.key, replyFiles.save(reply.key, files));
+    }
     this.#write([...this.#all(), reply]);
     this.#changed();
     void this.flush();
@@ -109,7 +114,7 @@ export class Outbox extends EventTarget {
   }
 
   discard(key: string): void {
-    this.#files.delete(key);
+    this.#forgetFiles(key);
     this.#write(this.#all().filter((reply) => reply.key !== key));
     this.#changed();
   }
@@ -150,7 +155,9 @@ export class Outbox extends EventTarget {
       // Read again each time: another tab may have sent (and removed) a reply meanwhile.
       const reply = this.replies.find((candidate) => !candidate.failure);
       if (!reply) return;
-      const files = this.#files.get(reply.key) ?? [];
+      // After a reload the files are in IndexedDB, not in memory.
+      const files = this.#files.get(reply.key) ?? (reply.fileNames.length ? await replyFiles.load(reply.key) : undefined) ?? [];
+      if (files.length) this.#files.set(reply.key, files);
       if (reply.fileNames.length && !files.length) {
         this.#update(reply.key, (r) => (r.failure = { code: 'files_lost', message: 'The attachments were lost when the page reloaded.' }));
         continue;
@@ -164,7 +171,7 @@ export class Outbox extends EventTarget {
         });
         this.#attempt = 0;
         this.#sending = undefined;
-        this.#files.delete(reply.key);
+        this.#forgetFiles(reply.key);
         this.#progress.delete(reply.key);
         this.#write(this.#all().filter((r) => r.key !== reply.key));
         this.dispatchEvent(new CustomEvent('sent', { detail: { reply, message } }));
@@ -182,6 +189,13 @@ export class Outbox extends EventTarget {
         return;
       }
     }
+  }
+
+  #forgetFiles(key: string): void {
+    const hadFiles = this.#files.delete(key);
+    const saving = this.#saving.get(key);
+    this.#saving.delete(key);
+    if (hadFiles || saving) void (saving ?? Promise.resolve()).then(() => replyFiles.remove(key));
   }
 
   #scheduleRetry(retryAfterSeconds?: number): void {

@@ -128,7 +128,7 @@ export async function startWidgetTestServer(options: { allowedOrigin: string }):
     'api:customer': async (payload: { id?: string; name?: string; expiresIn?: number } = {}) => {
       const id = payload.id ?? randomUUID();
       const email = `${id.slice(0, 8)}@customer.test`;
-      return { id, email, token: await sign({ sub: id, email, name: payload.name ?? 'Customer' }, payload.expiresIn ?? '1h') };
+      return { id, email, token: await sign({ sub: id, email, name: payload.name ?? 'Customer' }, payload.expiresIn ? `${payload.expiresIn}s` : '1h') };
     },
     'api:agent': async (payload: { name?: string; role?: 'agent' | 'admin' } = {}) => teamMember(payload.role ?? 'agent', payload.name ?? 'Agent Smith'),
     'api:call': async (payload: { method: string; path: string; token?: string; body?: unknown }) => call(payload.method, payload.path, payload.token, payload.body),
