@@ -60,9 +60,10 @@ import { intFromEnv } from './support/env.ts';
 import { machineSummary } from './support/machine.ts';
 import { mulberry32 } from './support/random.ts';
 import { messageTextCount, messageTextsSql, ticketTitleCount, ticketTitlesSql } from './support/seed-texts.ts';
-import { freePort, startServerOnPort, type ServerProcess } from './support/server-process.ts';
+import { benchServerEnv, freePort, logServerStderr, startServerOnPort, type ServerProcess } from './support/server-process.ts';
+import { postgresSummary } from './support/postgres-summary.ts';
 import { query } from './support/sql-rows.ts';
-import { latencyDistribution, summarize, type LatencyDistribution } from './support/stats.ts';
+import { latencyDistribution, sampleLatencies, summarize, type LatencyDistribution } from './support/stats.ts';
 import { table } from './support/text-table.ts';
 import { signUserToken } from './support/tokens.ts';
 
@@ -225,14 +226,14 @@ async function loadFixtures(db: Database, secret: string): Promise<FixtureCustom
 // Child processes: the server, the load generator.
 
 /** BENCH_API_CPU_PROF=<dir>: the server writes a V8 CPU profile there when it stops (open it in Chrome DevTools). */
-async function startServer(env: Record<string, string>): Promise<ServerProcess> {
+async function startServer(port: number, env: NodeJS.ProcessEnv): Promise<ServerProcess> {
   const profileDir = process.env.BENCH_API_CPU_PROF?.trim();
   return startServerOnPort({
     entry: serverEntry,
     nodeFlags: profileDir ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] : [],
     cwd: projectRoot,
-    env: { ...process.env, ...env },
-    port: Number(env.PORT),
+    env,
+    port,
     readyWithinMs: 60_000,
     killAfterMs: 10_000,
   });
@@ -420,13 +421,7 @@ interface ProfileRow {
 
 async function timeIt(n: number, work: (i: number) => Promise<unknown> | unknown): Promise<{ p50: number; p99: number }> {
   for (let i = 0; i < Math.min(50, n); i++) await work(i);
-  const samples: number[] = [];
-  for (let i = 0; i < n; i++) {
-    const started = performance.now();
-    await work(i);
-    samples.push(performance.now() - started);
-  }
-  return summarize(samples);
+  return summarize(await sampleLatencies(n, work));
 }
 
 interface CapturedQuery {
@@ -588,15 +583,7 @@ async function profile(url: string, customers: FixtureCustomer[], explain: boole
 
 // ---------------------------------------------------------------------------------------------
 
-async function serverSummary(db: Database): Promise<string> {
-  const [row] = await query<Record<string, string>>(
-    db,
-    sql`select current_setting('server_version') as version, current_setting('max_connections') as max_connections,
-               current_setting('shared_buffers') as shared_buffers, current_setting('synchronous_commit') as synchronous_commit,
-               current_setting('fsync') as fsync, current_setting('jit') as jit, pg_size_pretty(pg_database_size(current_database())) as size`,
-  );
-  return row ? Object.entries(row).map(([k, v]) => `${k}=${v}`).join(', ') : '';
-}
+const serverSummary = (db: Database) => postgresSummary(db, ['max_connections', 'shared_buffers', 'synchronous_commit', 'fsync', 'jit']);
 
 interface Aggregate {
   scenario: Scenario;
@@ -717,18 +704,7 @@ async function main(): Promise<number> {
     }
 
     const port = await freePort();
-    server = await startServer({
-      DATABASE_URL: bench.url,
-      PORT: String(port),
-      HOST: '127.0.0.1',
-      AUTH_JWT_SECRET: secret,
-      LOG_LEVEL: 'warn',
-      DEMO_MODE: 'false',
-      DATABASE_POOL_SIZE: String(poolSize),
-      // The bench is not about rate limits.
-      RATE_LIMIT_MESSAGES_PER_MINUTE: '1000000000',
-      RATE_LIMIT_TICKETS_PER_HOUR: '1000000000',
-    });
+    server = await startServer(port, benchServerEnv({ databaseUrl: bench.url, port, secret, poolSize }));
     const serverPid = server.child.pid!;
     log(`Server: node tests/bench/api-bench-server.ts (pid ${serverPid}) on ${server.baseUrl}, DATABASE_POOL_SIZE=${poolSize}, LOG_LEVEL=warn, rate limits off`);
     for (const note of await sanityCheck(server.baseUrl, customers)) log(`  sanity: ${note}`);
@@ -802,10 +778,7 @@ async function main(): Promise<number> {
     log('Profile, no load (ms): the same requests one at a time over HTTP, then each route\'s work in-process on one connection');
     const unloaded = await unloadedHttp(server.baseUrl, scenarios.filter((s) => s.key !== 'list-warm'), 300);
     await server.stop();
-    if (server.stderr.length) {
-      log(`  server stderr (${server.stderr.length} lines, first 5):`);
-      for (const line of server.stderr.slice(0, 5)) log(`    ${line.slice(0, 300)}`);
-    }
+    logServerStderr(server, log);
     const { rows: profileRows, plans } = await profile(bench.url, customers, explain);
     log(table(['part', 'p50', 'p99', ''], [...unloaded, ...profileRows].map((r) => [r.part, fixed(r.p50, 3), fixed(r.p99, 3), r.note]), [0, 3]));
     for (const plan of plans) log(`\n${plan}`);

@@ -39,6 +39,7 @@ import { benchDatabaseName, createBenchDatabase, type BenchDatabase } from './su
 import { cleanUpOnExit } from './support/cleanup.ts';
 import { intFromEnv } from './support/env.ts';
 import { loadAverage, machineSummary } from './support/machine.ts';
+import { postgresSummary } from './support/postgres-summary.ts';
 import { query } from './support/sql-rows.ts';
 import type { Summary } from './support/stats.ts';
 import { table } from './support/text-table.ts';
@@ -154,16 +155,7 @@ function erase<P>(bench: BenchCase<P>) {
   };
 }
 
-async function serverSummary(db: Database): Promise<string> {
-  const [row] = await query<Record<string, string>>(
-    db,
-    sql`select current_setting('server_version') as version, current_setting('shared_buffers') as shared_buffers,
-               current_setting('work_mem') as work_mem, current_setting('effective_cache_size') as effective_cache_size,
-               current_setting('random_page_cost') as random_page_cost, current_setting('jit') as jit,
-               pg_size_pretty(pg_database_size(current_database())) as size`,
-  );
-  return row ? Object.entries(row).map(([k, v]) => `${k}=${v}`).join(', ') : '';
-}
+const serverSummary = (db: Database) => postgresSummary(db, ['shared_buffers', 'work_mem', 'effective_cache_size', 'random_page_cost', 'jit']);
 
 async function main(): Promise<number> {
   const reuseUrl = process.env.BENCH_DB_URL?.trim() || undefined;

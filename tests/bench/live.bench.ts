@@ -54,8 +54,8 @@ import { cleanUpOnExit } from './support/cleanup.ts';
 import { cpuBetween, cpuSnapshot, waitForQuiet, type Cpu } from './support/cpu-usage.ts';
 import { intFromEnv, numberFromEnv } from './support/env.ts';
 import { machineSummary } from './support/machine.ts';
-import { startServerPrintingUrl, type ServerProcess } from './support/server-process.ts';
-import { median, percentile, sortedCopy } from './support/stats.ts';
+import { benchServerEnv, logServerStderr, startServerPrintingUrl, type ServerProcess } from './support/server-process.ts';
+import { median, percentile, sampleLatencies, sortedCopy } from './support/stats.ts';
 import { table } from './support/text-table.ts';
 import { signUserToken } from './support/tokens.ts';
 
@@ -340,10 +340,12 @@ function sampleActivity(url: string, everyMs = 50) {
       for (const row of rows) counts.set(row.what, (counts.get(row.what) ?? 0) + row.n);
       await new Promise((r) => setTimeout(r, everyMs));
     }
-  })();
+    // Its errors end the sampling quietly (as stop() always treated them): also when the bench is
+    // interrupted mid-run and the forced drop of the database cuts this connection.
+  })().catch(() => {});
   return async () => {
     stopped = true;
-    await loop.catch(() => {});
+    await loop;
     await client.end({ timeout: 5 });
     const top = [...counts.entries()].sort((a, b) => b[1] - a[1]).slice(0, 8);
     return { samples, openPositions: openPositions / Math.max(1, samples), top: top.map(([what, n]) => ({ what, average: n / samples })) };
@@ -390,15 +392,7 @@ function functionLine(delta: FunctionStats, seconds: number, posts: number): str
 async function profileHub(url: string, fixtures: Fixtures, fromPosition: number) {
   const handle = await openDatabase({ databaseUrl: url, maxConnections: 1 });
   try {
-    const time = async (n: number, work: (i: number) => Promise<unknown> | unknown) => {
-      const samples: number[] = [];
-      for (let i = 0; i < n; i++) {
-        const started = performance.now();
-        await work(i);
-        samples.push(performance.now() - started);
-      }
-      return latencyStats(samples);
-    };
+    const time = async (n: number, work: (i: number) => Promise<unknown> | unknown) => latencyStats(await sampleLatencies(n, work));
     const horizonNow = await readHorizon(handle.systemDb);
     const horizon = await time(300, () => readHorizon(handle.systemDb));
     const read = await time(300, (i) => readEventsAfter(handle.systemDb, fromPosition + (i % 100) * 3, fromPosition + (i % 100) * 3 + 4, 500));
@@ -548,18 +542,7 @@ async function main(): Promise<number> {
     server = await startServerPrintingUrl({
       entry: serverEntry,
       cwd: projectRoot,
-      env: {
-        ...process.env,
-        DATABASE_URL: benchUrl,
-        PORT: '0',
-        HOST: '127.0.0.1',
-        AUTH_JWT_SECRET: secret,
-        LOG_LEVEL: 'warn',
-        DEMO_MODE: 'false',
-        DATABASE_POOL_SIZE: String(poolSize),
-        RATE_LIMIT_MESSAGES_PER_MINUTE: '1000000000',
-        RATE_LIMIT_TICKETS_PER_HOUR: '1000000000',
-      },
+      env: benchServerEnv({ databaseUrl: benchUrl, port: 0, secret, poolSize }),
       readyWithinMs: 60_000,
       killAfterMs: 10_000,
     });
@@ -818,10 +801,7 @@ async function main(): Promise<number> {
         ? `  NOTE: other work on the machine used more than 0.25 cores during: ${noisy.join(', ')}; those figures competed for the CPU.`
         : '  No other work on the machine above 0.25 cores during any measured run.',
     );
-    if (server.stderr.length) {
-      log(`  server stderr (${server.stderr.length} lines, first 5):`);
-      for (const line of server.stderr.slice(0, 5)) log(`    ${line.slice(0, 300)}`);
-    }
+    logServerStderr(server, log);
     return allStatusesOk && allPhaseAccountingClean && accountingClean(pacedAccounting) ? 0 : 1;
   } catch (error) {
     console.error('\nbench:live FAILED:', error instanceof Error ? (error.stack ?? error.message) : error);

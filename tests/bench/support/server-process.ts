@@ -20,6 +20,33 @@ export function freePort(): Promise<number> {
   });
 }
 
+/**
+ * The environment the API and live benches run the server with: on the bench database, on
+ * loopback, logging warnings only, no demo data, rate limits out of reach (the benches are not
+ * about them).
+ */
+export function benchServerEnv(options: { databaseUrl: string; port: number; secret: string; poolSize: number }): NodeJS.ProcessEnv {
+  return {
+    ...process.env,
+    DATABASE_URL: options.databaseUrl,
+    PORT: String(options.port),
+    HOST: '127.0.0.1',
+    AUTH_JWT_SECRET: options.secret,
+    LOG_LEVEL: 'warn',
+    DEMO_MODE: 'false',
+    DATABASE_POOL_SIZE: String(options.poolSize),
+    RATE_LIMIT_MESSAGES_PER_MINUTE: '1000000000',
+    RATE_LIMIT_TICKETS_PER_HOUR: '1000000000',
+  };
+}
+
+/** "server stderr (N lines, first 5):" and those lines, when the server logged any. */
+export function logServerStderr(server: ServerProcess, log: (line: string) => void): void {
+  if (!server.stderr.length) return;
+  log(`  server stderr (${server.stderr.length} lines, first 5):`);
+  for (const line of server.stderr.slice(0, 5)) log(`    ${line.slice(0, 300)}`);
+}
+
 export interface ServerProcess {
   child: ChildProcess;
   /** http://127.0.0.1:PORT */

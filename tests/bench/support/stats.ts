@@ -59,3 +59,14 @@ export function latencyDistribution(sorted: ArrayLike<number>): LatencyDistribut
     max: sorted.length ? sorted[sorted.length - 1]! : Number.NaN,
   };
 }
+
+/** Calls work(0) … work(n - 1) one after another and returns how long each took, in ms. */
+export async function sampleLatencies(n: number, work: (i: number) => Promise<unknown> | unknown): Promise<number[]> {
+  const samples: number[] = [];
+  for (let i = 0; i < n; i++) {
+    const started = performance.now();
+    await work(i);
+    samples.push(performance.now() - started);
+  }
+  return samples;
+}
