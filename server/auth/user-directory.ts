@@ -17,6 +17,8 @@ export interface AuthUser {
   name: string | null;
   /** `agent` or `admin` for team members, null for customers. */
   teamRole: TeamRole | null;
+  /** A team member's display name (what customers see beside their replies). */
+  displayName: string | null;
   /** When the token that authenticated this request expires (seconds since the epoch). */
   tokenExpiresAt: number;
 }
@@ -31,6 +33,7 @@ interface CachedUser {
   email: string | null;
   name: string | null;
   teamRole: TeamRole | null;
+  displayName: string | null;
   fetchedAt: number;
 }
 
@@ -43,7 +46,7 @@ export function createUserDirectory(systemDb: Database, options: { ttlMs?: numbe
   async function load(identity: VerifiedIdentity): Promise<CachedUser> {
     const read = () =>
       systemDb
-        .select({ email: users.email, name: users.name, role: teamMembers.role })
+        .select({ email: users.email, name: users.name, role: teamMembers.role, displayName: teamMembers.displayName })
         .from(users)
         .leftJoin(teamMembers, eq(teamMembers.id, users.id))
         .where(eq(users.id, identity.userId));
@@ -59,7 +62,7 @@ export function createUserDirectory(systemDb: Database, options: { ttlMs?: numbe
         });
       [row] = await read();
     }
-    return { email: row!.email, name: row!.name, teamRole: row!.role ?? null, fetchedAt: Date.now() };
+    return { email: row!.email, name: row!.name, teamRole: row!.role ?? null, displayName: row!.displayName ?? null, fetchedAt: Date.now() };
   }
 
   return {
@@ -73,7 +76,7 @@ export function createUserDirectory(systemDb: Database, options: { ttlMs?: numbe
       }
       // A guest token never carries team rights, whatever became of its user row.
       const teamRole = identity.session === 'guest' ? null : entry!.teamRole;
-      return { id: identity.userId, email: entry!.email, name: entry!.name, teamRole, tokenExpiresAt: identity.expiresAt };
+      return { id: identity.userId, email: entry!.email, name: entry!.name, teamRole, displayName: teamRole ? entry!.displayName : null, tokenExpiresAt: identity.expiresAt };
     },
     forget(userId) {
       cache.delete(userId);

@@ -16,8 +16,8 @@ export const doorbellChannel = 'ticket_events';
 
 export interface LiveConnection {
   readonly user: Subscriber;
-  /** Sends a frame; false when the client has fallen too far behind (the hub then drops it). */
-  send(frame: ServerFrame): boolean;
+  /** Sends a frame (or its JSON text); false when the client has fallen too far behind (the hub then drops it). */
+  send(frame: ServerFrame | string): boolean;
   /** Called when the hub drops a connection that cannot keep up. */
   dropSlow(): void;
 }
@@ -61,10 +61,21 @@ export function createLiveHub({ database, logger, pollMs = 1000, batchSize = 500
   let pollTimer: NodeJS.Timeout | undefined;
   let stopListening: (() => Promise<void>) | undefined;
 
+  /** Each event's frame is serialized once, however many subscribers receive it. */
+  const frameTexts = new WeakMap<TicketEvent, string>();
+  function frameText(event: TicketEvent): string {
+    let text = frameTexts.get(event);
+    if (text === undefined) {
+      text = JSON.stringify(toLiveEvent(event));
+      frameTexts.set(event, text);
+    }
+    return text;
+  }
+
   function deliver(subscription: Subscription, event: TicketEvent): void {
     if (event.position <= subscription.lastSent) return;
     subscription.lastSent = event.position;
-    if (!subscription.connection.send(toLiveEvent(event))) {
+    if (!subscription.connection.send(frameText(event))) {
       subscriptions.delete(subscription.connection);
       subscription.connection.dropSlow();
     }

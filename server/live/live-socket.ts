@@ -51,11 +51,11 @@ export function liveSocket(deps: AppDeps, options: LiveSocketOptions = {}) {
     const timers: NodeJS.Timeout[] = [];
     const raw = () => ws?.raw as unknown as NodeWebSocket | undefined;
 
-    const send = (frame: ServerFrame): boolean => {
+    const send = (frame: ServerFrame | string): boolean => {
       const socket = raw();
       if (closed || !ws || !socket || socket.readyState !== socket.OPEN) return true;
       if (socket.bufferedAmount > maxBufferedBytes) return false;
-      ws.send(JSON.stringify(frame));
+      ws.send(typeof frame === 'string' ? frame : JSON.stringify(frame));
       return true;
     };
     const close = (code: number, reason: string) => {

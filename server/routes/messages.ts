@@ -16,7 +16,7 @@ import { createMessageForm, multipartDescription } from '../schemas/attachments.
 import { idParams } from '../schemas/common.ts';
 import { createMessageBody, listMessagesQuery, messagePageSchema, messageSchema, type CreateMessageBody } from '../schemas/messages.ts';
 import { storageFor } from '../storage/index.ts';
-import { listThread, readMessage, type ThreadMessage } from '../tickets/thread-queries.ts';
+import { listThread, toMessage, type ThreadMessage } from '../tickets/thread-queries.ts';
 import { ticketMessages } from '../../db/schema/index.ts';
 import { asUser, bearerSecurity, createRouteApp, errorResponses, json } from './openapi-app.ts';
 
@@ -73,8 +73,10 @@ async function writeReply(tx: Tx, user: AuthUser, ticketId: string, status: stri
   if (status === 'closed' && !user.teamRole) throw new ApiError('conflict', 'This ticket is closed; open a new ticket instead.');
   const messageId = randomUUID();
   await recordUploads(tx, { ticketId, messageId, uploaderId: user.id }, files);
-  await tx.insert(ticketMessages).values({ id: messageId, ticketId, senderId: user.id, message: body.message, isInternal: body.isInternal ?? false });
-  return { status: 201 as const, body: (await readMessage(tx, messageId))! };
+  // RETURNING, not a second read: the message's event holds the live horizon until commit, so
+  // the fewer round trips between this insert and the commit, the sooner everyone sees it.
+  const [row] = await tx.insert(ticketMessages).values({ id: messageId, ticketId, senderId: user.id, message: body.message, isInternal: body.isInternal ?? false }).returning();
+  return { status: 201 as const, body: toMessage({ ...row!, teamName: user.teamRole ? (user.displayName ?? user.name) : null, userName: user.name }) };
 }
 
 export function messageRoutes(deps: AppDeps) {

@@ -27,7 +27,7 @@ const messageColumns = {
   sortValue: sql<string>`${ticketMessages.createdAt}::text`,
 };
 
-function toMessage(row: { id: string; ticketId: string; senderId: string; message: string; isInternal: boolean; createdAt: Date; attachments: unknown; teamName: string | null; userName: string | null }) {
+export function toMessage(row: { id: string; ticketId: string; senderId: string; message: string; isInternal: boolean; createdAt: Date; attachments: unknown; teamName: string | null; userName: string | null }) {
   return {
     id: row.id,
     ticketId: row.ticketId,
@@ -55,9 +55,4 @@ export async function listThread(tx: Tx, ticketId: string, options: { limit: num
   const last = page.at(-1);
   const nextCursor = last ? encodeCursor({ sort: 'thread', order: 'asc', value: last.sortValue, id: last.id }) : options.after ?? null;
   return { items: page.map(toMessage), nextCursor, hasMore: rows.length > options.limit };
-}
-
-export async function readMessage(tx: Tx, messageId: string): Promise<ThreadMessage | undefined> {
-  const [row] = await selectMessages(tx).where(eq(ticketMessages.id, messageId));
-  return row ? toMessage(row) : undefined;
 }

@@ -457,7 +457,7 @@ async function profile(url: string, customers: FixtureCustomer[], explain: boole
     schema,
     logger: { logQuery: (query: string, params: unknown[]) => void (capture && captured.push({ sql: query, params })) },
   }) as unknown as Database;
-  const user = (c: FixtureCustomer): AuthUser => ({ id: c.id, email: c.email, name: c.name, teamRole: null, tokenExpiresAt: Math.floor(Date.now() / 1000) + 3600 });
+  const user = (c: FixtureCustomer): AuthUser => ({ id: c.id, email: c.email, name: c.name, teamRole: null, displayName: null, tokenExpiresAt: Math.floor(Date.now() / 1000) + 3600 });
   // The claims asUser (server/routes/openapi-app.ts) sets.
   const claims = (c: FixtureCustomer) => ({ sub: c.id, role: 'authenticated', email: c.email });
   const listQuery = listTicketsQuery.parse({ limit: String(listLimit) });
