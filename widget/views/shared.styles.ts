@@ -91,3 +91,20 @@ export const sharedStyles = css`
     *, *::before, *::after { transition: none !important; animation: none !important; scroll-behavior: auto !important; }
   }
 `;
+
+/** The "drop files here" overlay of the views that take attachments by drag and drop. */
+export const dropOverlayStyles = css`
+  .drop {
+    position: absolute;
+    inset: 8px;
+    display: grid;
+    place-items: center;
+    border: 3px dashed var(--tw-accent);
+    border-radius: var(--tw-radius);
+    background: rgb(255 255 255 / 0.92);
+    color: var(--tw-accent);
+    font-weight: 700;
+    pointer-events: none;
+    z-index: 2;
+  }
+`;

@@ -21,7 +21,7 @@ import type { TicketDraft } from '../widget-host.ts';
 import { describeFailure } from './describe-failure.ts';
 import { FileDropController } from './file-drop-controller.ts';
 import { NavigateEvent } from './navigate-event.ts';
-import { sharedStyles } from './shared.styles.ts';
+import { dropOverlayStyles, sharedStyles } from './shared.styles.ts';
 import { progressPerFile, type TicketFiles } from './ticket-files.ts';
 import './ticket-files.ts';
 import { formStyles } from './ticket-new.styles.ts';
@@ -41,7 +41,7 @@ export class TicketNew extends LitElement {
     formError: { state: true },
     busy: { state: true },
   };
-  static override styles = [sharedStyles, formStyles];
+  static override styles = [sharedStyles, dropOverlayStyles, formStyles];
 
   declare session: WidgetSession;
   declare strings: Strings;

@@ -53,17 +53,4 @@ export const ticketThreadStyles = css`
   .composer-actions { display: flex; align-items: flex-start; gap: 8px; flex-wrap: wrap; }
   .composer-actions ticket-files { flex: 1; min-inline-size: 0; }
   .hint { align-self: center; }
-  .drop {
-    position: absolute;
-    inset: 8px;
-    display: grid;
-    place-items: center;
-    border: 3px dashed var(--tw-accent);
-    border-radius: var(--tw-radius);
-    background: rgb(255 255 255 / 0.92);
-    color: var(--tw-accent);
-    font-weight: 700;
-    pointer-events: none;
-    z-index: 2;
-  }
 `;

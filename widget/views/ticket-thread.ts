@@ -22,7 +22,7 @@ import { SessionController } from '../state/session-controller.ts';
 import { describeFailure } from './describe-failure.ts';
 import { FileDropController } from './file-drop-controller.ts';
 import { NavigateEvent } from './navigate-event.ts';
-import { sharedStyles } from './shared.styles.ts';
+import { dropOverlayStyles, sharedStyles } from './shared.styles.ts';
 import './ticket-attachment.ts';
 import { progressPerFile, type TicketFiles } from './ticket-files.ts';
 import './ticket-files.ts';
@@ -35,7 +35,7 @@ export class TicketThread extends LitElement {
     ticketId: { attribute: false },
     canSend: { state: true },
   };
-  static override styles = [sharedStyles, ticketThreadStyles];
+  static override styles = [sharedStyles, dropOverlayStyles, ticketThreadStyles];
 
   declare session: WidgetSession;
   declare strings: Strings;
