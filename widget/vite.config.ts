@@ -2,6 +2,8 @@
  * The widget's build: an ES library whose entry is `widget.js` (the small first script) and whose
  * lazily loaded chunks land in `widget/assets/` with content hashes. dist/widget mirrors the URLs
  * the server serves them at (/widget.js, /widget/assets/…), so the entry's relative imports resolve.
+ * The team's console is a second, separate build into the same directory (`console.js`, chunks in
+ * `console/assets/`): the two share no file, so the widget never loads any of the console.
  */
 import { fileURLToPath } from 'node:url';
 import type { InlineConfig, Plugin } from 'vite';
@@ -51,6 +53,23 @@ export const widgetBuildConfig: InlineConfig = {
         minify: true,
         entryFileNames: 'widget.js',
         chunkFileNames: 'widget/assets/[name]-[hash].js',
+      },
+    },
+  },
+};
+
+/** `<ticket-console>`: built after the widget (which empties the directory), into the same place. */
+export const consoleBuildConfig: InlineConfig = {
+  ...widgetBuildConfig,
+  build: {
+    ...widgetBuildConfig.build,
+    emptyOutDir: false,
+    lib: { entry: 'ticket-console.ts', formats: ['es'], fileName: () => 'console.js' },
+    rolldownOptions: {
+      output: {
+        minify: true,
+        entryFileNames: 'console.js',
+        chunkFileNames: 'console/assets/[name]-[hash].js',
       },
     },
   },

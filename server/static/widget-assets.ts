@@ -1,10 +1,10 @@
 /**
- * The built widget (dist/widget, see widget/vite.config.ts), served to any site: `/widget.js`
- * under a stable name, so it is revalidated (`no-cache` + ETag), and its hashed chunks under
- * `/widget/assets/`, cached for a year. Module scripts are fetched in CORS mode, so every file
- * says `Access-Control-Allow-Origin: *` (public code, no credentials) and
- * `Cross-Origin-Resource-Policy: cross-origin`. Gzip or brotli as the browser accepts, compressed
- * once per build and kept in memory.
+ * The built widget and console (dist/widget, see widget/vite.config.ts), served to any site:
+ * `/widget.js` and `/console.js` under stable names, so they are revalidated (`no-cache` + ETag),
+ * and their hashed chunks under `/widget/assets/` and `/console/assets/`, cached for a year.
+ * Module scripts are fetched in CORS mode, so every file says `Access-Control-Allow-Origin: *`
+ * (public code, no credentials) and `Cross-Origin-Resource-Policy: cross-origin`. Gzip or brotli
+ * as the browser accepts, compressed once per build and kept in memory.
  *
  * @example app.route('/', widgetAssets());
  */
@@ -66,7 +66,7 @@ export function widgetAssets({ dir = defaultDir }: WidgetAssetsOptions = {}) {
   async function serve(c: Context<AppEnv>, relativePath: string, cacheControl: string) {
     const file = await prepared(join(dir, relativePath));
     if (!file) {
-      const hint = relativePath === 'widget.js' ? ' Build it with `npm run build`.' : '';
+      const hint = relativePath === 'widget.js' || relativePath === 'console.js' ? ' Build it with `npm run build`.' : '';
       return respondWithError(c, new ApiError('not_found', `No widget file at ${c.req.path}.${hint}`));
     }
     const headers: Record<string, string> = {
@@ -88,11 +88,16 @@ export function widgetAssets({ dir = defaultDir }: WidgetAssetsOptions = {}) {
     return c.body(new Uint8Array(body), 200, headers);
   }
 
+  /** A hashed chunk of one bundle (`widget` or `console`); any other name is a 404, never a path. */
+  const chunk = (bundle: 'widget' | 'console') => (c: Context<AppEnv>) => {
+    const name = c.req.param('file') ?? '';
+    if (!chunkName.test(name)) return respondWithError(c, new ApiError('not_found', `No ${bundle} file at ${c.req.path}.`));
+    return serve(c, join(bundle, 'assets', name), immutable);
+  };
+
   return new Hono<AppEnv>()
     .get('/widget.js', (c) => serve(c, 'widget.js', revalidate))
-    .get('/widget/assets/:file', (c) => {
-      const name = c.req.param('file');
-      if (!chunkName.test(name)) return respondWithError(c, new ApiError('not_found', `No widget file at ${c.req.path}.`));
-      return serve(c, join('widget', 'assets', name), immutable);
-    });
+    .get('/widget/assets/:file', chunk('widget'))
+    .get('/console.js', (c) => serve(c, 'console.js', revalidate))
+    .get('/console/assets/:file', chunk('console'));
 }
