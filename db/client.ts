@@ -11,6 +11,7 @@ import { drizzle as drizzlePglite } from 'drizzle-orm/pglite';
 import { drizzle as drizzlePostgres } from 'drizzle-orm/postgres-js';
 import postgres from 'postgres';
 import * as schema from './schema/index.ts';
+import { guardTransactions } from './transaction-guard.ts';
 
 export type Schema = typeof schema;
 export type Database = PgDatabase<PgQueryResultHKT, Schema>;
@@ -53,15 +54,20 @@ export interface OpenDatabaseOptions {
 
 export async function openDatabase(options: OpenDatabaseOptions = {}): Promise<DatabaseHandle> {
   if (options.databaseUrl) {
-    const client = postgres(options.databaseUrl, {
+    // Transactions guarded against postgres.js's handling of a lost connection (db/transaction-guard.ts).
+    const client = guardTransactions(postgres(options.databaseUrl, {
       max: options.maxConnections ?? 10,
       onnotice: () => {},
+      // postgres.js waits up to 20 s between reconnects after a few failures (its retry count is
+      // shared by the pool): requests would hang that long while the database is down, and after
+      // it is back. Reconnect within a second instead.
+      backoff: reconnectBackoffSeconds,
       connection: {
         application_name: 'ticket-widget',
         ...(options.statementTimeoutMs ? { statement_timeout: options.statementTimeoutMs } : {}),
         ...(options.idleInTransactionTimeoutMs ? { idle_in_transaction_session_timeout: options.idleInTransactionTimeoutMs } : {}),
       },
-    });
+    }));
     return {
       systemDb: drizzlePostgres({ client: options.preparedStatements === false ? client : withNamedStatements(client), schema }) as unknown as Database,
       engine: 'postgres',
@@ -95,6 +101,11 @@ export async function openDatabase(options: OpenDatabaseOptions = {}): Promise<D
   };
 }
 
+/** Seconds before the next connection attempt: 50 ms doubling per failure, capped at 1 s, jittered. */
+export function reconnectBackoffSeconds(failures: number): number {
+  return Math.min(0.05 * 2 ** failures, 1) * (0.5 + Math.random() / 2);
+}
+
 function redactPassword(url: string): string {
   try {
     const parsed = new URL(url);
@@ -116,6 +127,10 @@ function withNamedStatements(client: postgres.Sql): postgres.Sql {
       if (property === 'unsafe') {
         return (query: string, parameters?: postgres.ParameterOrJSON<never>[], queryOptions?: postgres.UnsafeQueryOptions) =>
           target.unsafe(query, parameters, { ...queryOptions, prepare: true });
+      }
+      if (property === 'reserve') {
+        // A reserved connection (db/rls.ts readWithClaims) names its statements too.
+        return async () => withNamedStatements(await target.reserve());
       }
       if (property === 'begin' || property === 'savepoint') {
         return (...args: unknown[]) => {

@@ -6,6 +6,7 @@
 import { z } from '@hono/zod-openapi';
 import { ApiError, issuesFromZod } from '../errors.ts';
 import type { ErrorIssue } from '../errors.ts';
+import { nestsDeeperThan, tooDeep } from '../http/json-depth.ts';
 
 export interface FormShape {
   /** Fields whose value is JSON text (objects, arrays, booleans). */
@@ -30,6 +31,10 @@ export function formToBody(fields: Map<string, string[]>, shape: FormShape): Rec
     }
     if (!isJson) {
       body[name] = values[0];
+      continue;
+    }
+    if (nestsDeeperThan(values[0]!)) {
+      issues.push(tooDeep(name).issues![0]!);
       continue;
     }
     try {

@@ -6,7 +6,7 @@
  */
 /// <reference types="mocha" />
 import { expect } from '@open-wc/testing';
-import { sendKeys, sendMouse } from '@web/test-runner-commands';
+import { executeServerCommand, sendKeys, sendMouse } from '@web/test-runner-commands';
 import { replyFiles } from '../../widget/state/file-store.ts';
 import type { TicketWidget } from '../../widget/ticket-widget.ts';
 import { deep, openTicket, server, until, type TestCustomer } from './support/browser.ts';
@@ -33,6 +33,13 @@ async function click(frame: HTMLIFrameElement, element: Element): Promise<void> 
   const outer = frame.getBoundingClientRect();
   const inner = element.getBoundingClientRect();
   await sendMouse({ type: 'click', position: [Math.round(outer.x + inner.x + inner.width / 2), Math.round(outer.y + inner.y + inner.height / 2)] });
+}
+
+/** A reply POST as the test server saw it (api:replies). */
+interface Reply {
+  key: string | null;
+  status: number;
+  answered: boolean;
 }
 
 const outboxKey = (url: string) => `ticket-widget:v1:${new URL(url).origin}:outbox`;
@@ -84,6 +91,38 @@ describe('the outbox', () => {
     await new Promise((resolve) => setTimeout(resolve, 1000));
     const { body } = await server.call('GET', `/tickets/${ticket.id}/messages`, customer.token);
     expect(body.items.map((m: { message: string }) => m.message)).to.deep.equal(['Details.', 'Written while you were down']);
+  });
+
+  it('sends a reply once even when the server stored it but its answer was lost (the retry carries the same Idempotency-Key)', async function () {
+    this.timeout(60_000);
+    const customer = await server.customer('Lia');
+    const ticket = await openTicket(customer, 'Answer lost on the way');
+    const tab = await hostFrame(url, customer);
+    await click(tab.frame, await until(() => deep(tab.widget(), 'ticket-panel', 'ticket-list', '.item'), 'the ticket'));
+    const textarea = await until(() => deep<HTMLTextAreaElement>(tab.widget(), 'ticket-panel', 'ticket-thread', 'textarea'), 'the composer');
+    const before = (await executeServerCommand<Reply[], undefined>('api:replies')).length;
+
+    await executeServerCommand('api:lose-answers', { count: 1 });
+    await click(tab.frame, textarea);
+    await sendKeys({ type: 'Did this arrive?' });
+    await click(tab.frame, deep(tab.widget(), 'ticket-panel', 'ticket-thread', '[type=submit]')!);
+    await until(() => localStorage.getItem(outboxKey(url)) === null, 'the outbox to empty', 45_000);
+
+    const replies = (await executeServerCommand<Reply[], undefined>('api:replies')).slice(before);
+    // The first answer was cut after the server stored the reply; the outbox sent it again, with the same key.
+    expect(replies.map((reply) => [reply.status, reply.answered])).to.deep.equal([
+      [201, false],
+      [201, true],
+    ]);
+    expect(replies[1]!.key).to.equal(replies[0]!.key);
+    const { body } = await server.call('GET', `/tickets/${ticket.id}/messages`, customer.token);
+    expect(body.items.map((m: { message: string }) => m.message)).to.deep.equal(['Details.', 'Did this arrive?']);
+    const shown = () => [...deep(tab.widget(), 'ticket-panel', 'ticket-thread')!.shadowRoot!.querySelectorAll('.message:not(.pending)')].filter((m) => m.textContent?.includes('Did this arrive?')).length;
+    await until(() => shown() === 1 && deep(tab.widget(), 'ticket-panel', 'ticket-thread', '.pending') === null, 'the reply shown as sent');
+    // Its live event arrives too: still shown once.
+    await new Promise((resolve) => setTimeout(resolve, 1000));
+    expect(shown()).to.equal(1);
+    console.log(`outbox (lost answer): injected: the connection of 1 reply cut after the server stored it; verified: ${replies.length} POSTs with one key, 1 message stored, shown once`);
   });
 
   it("keeps a queued reply's attachments across a reload too, and sends them with it", async function () {

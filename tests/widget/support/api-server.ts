@@ -17,8 +17,10 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { transform } from 'esbuild';
 import { Hono } from 'hono';
+import { eq, sql } from 'drizzle-orm';
 import { SignJWT } from 'jose';
-import { teamMembers, users } from '../../../db/schema/index.ts';
+import { teamMembers, ticketMessages, tickets, users } from '../../../db/schema/index.ts';
+import { hashPassword } from '../../../server/auth/passwords.ts';
 import { createApp } from '../../../server/app.ts';
 import type { AppDeps } from '../../../server/app-env.ts';
 import { loadConfig } from '../../../server/config.ts';
@@ -84,9 +86,10 @@ export async function startWidgetTestServer(options: { allowedOrigin: string }):
 
   // Host pages on the server's own origin (the strict-CSP page must load everything from 'self').
   const hostPages = new Hono()
-    .get('/__test/csp-host.html', (c) => {
+    // csp-host.html (the widget) and console-csp-host.html (the console).
+    .get('/__test/:page{[a-z-]*csp-host\\.html}', (c) => {
       c.header('Content-Security-Policy', "default-src 'self'; script-src 'self'; style-src 'self'; require-trusted-types-for 'script'");
-      return c.html(readFileSync(join(hostPagesDir, 'csp-host.html'), 'utf8'));
+      return c.html(readFileSync(join(hostPagesDir, c.req.param('page')), 'utf8'));
     })
     .get('/__test/:name{[a-z-]+\\.ts}', async (c) => {
       const source = readFileSync(join(hostPagesDir, c.req.param('name')), 'utf8');
@@ -95,7 +98,22 @@ export async function startWidgetTestServer(options: { allowedOrigin: string }):
       return c.body(code);
     })
     .get('/__test/token', async (c) => c.json({ token: await sign({ sub: c.req.query('sub') ?? randomUUID(), name: c.req.query('name') ?? 'Customer' }) }));
-  const fetch = (request: Request, env: never) => (new URL(request.url).pathname.startsWith('/__test/') ? hostPages.fetch(request) : app.fetch(request, env));
+  // The "lost answer" fault (outbox.test.ts): a reply is handled (committed) but its connection is
+  // cut before the answer goes out, as when a network drops it. Every reply's key and status is kept.
+  let answersToLose = 0;
+  const replies: { key: string | null; status: number; answered: boolean }[] = [];
+  const serveApp = async (request: Request, env: never): Promise<Response> => {
+    if (request.method !== 'POST' || !/\/messages$/.test(new URL(request.url).pathname)) return app.fetch(request, env);
+    const response = await app.fetch(request, env);
+    const lose = answersToLose > 0 && response.status < 300;
+    replies.push({ key: request.headers.get('idempotency-key'), status: response.status, answered: !lose });
+    if (!lose) return response;
+    answersToLose -= 1;
+    await response.arrayBuffer();
+    (env as unknown as { incoming: { socket: { destroy(): void } } }).incoming.socket.destroy();
+    return new Response(null, { status: 204 });
+  };
+  const fetch = (request: Request, env: never) => (new URL(request.url).pathname.startsWith('/__test/') ? hostPages.fetch(request) : serveApp(request, env));
 
   let server: RunningServer | undefined = await listen(fetch, { port, hostname: '127.0.0.1' });
 
@@ -131,6 +149,28 @@ export async function startWidgetTestServer(options: { allowedOrigin: string }):
       return { id, email, token: await sign({ sub: id, email, name: payload.name ?? 'Customer' }, payload.expiresIn ? `${payload.expiresIn}s` : '1h') };
     },
     'api:agent': async (payload: { name?: string; role?: 'agent' | 'admin' } = {}) => teamMember(payload.role ?? 'agent', payload.name ?? 'Agent Smith'),
+    /** A team member who signs in with email and password (stored as `npm run team` stores it). */
+    'api:agent-with-password': async (payload: { name?: string; role?: 'agent' | 'admin'; password: string }) => {
+      const member = await teamMember(payload.role ?? 'agent', payload.name ?? 'Agent Smith');
+      await testDb.handle.systemDb.execute(sql`insert into private.agent_credentials (user_id, password_hash) values (${member.id}::uuid, ${await hashPassword(payload.password)})`);
+      return member;
+    },
+    /** Takes a member off the team, as `npm run team -- remove` does (their token now speaks for a customer). */
+    'api:leave-team': async (payload: { id: string }) => {
+      const db = testDb.handle.systemDb;
+      await db.update(tickets).set({ assignedTo: null }).where(eq(tickets.assignedTo, payload.id));
+      await db.delete(teamMembers).where(eq(teamMembers.id, payload.id));
+      deps.users.forget(payload.id);
+      return true;
+    },
+    /** `count` messages from `senderId` in one statement, a second apart from now on (a long thread without 200 requests). */
+    'api:messages': async (payload: { ticketId: string; senderId: string; count: number; prefix: string }) => {
+      const start = Date.now() + 1000;
+      await testDb.handle.systemDb.insert(ticketMessages).values(
+        Array.from({ length: payload.count }, (_, i) => ({ ticketId: payload.ticketId, senderId: payload.senderId, message: `${payload.prefix} ${i + 1}`, createdAt: new Date(start + i * 1000) })),
+      );
+      return true;
+    },
     'api:call': async (payload: { method: string; path: string; token?: string; body?: unknown }) => call(payload.method, payload.path, payload.token, payload.body),
     /** A raw request to the app (any path), for headers a cross-origin page cannot read. */
     'api:fetch': async (payload: { path: string; method?: string; headers?: Record<string, string> }) => {
@@ -138,6 +178,13 @@ export async function startWidgetTestServer(options: { allowedOrigin: string }):
       const body = new Uint8Array(await response.arrayBuffer());
       return { status: response.status, headers: Object.fromEntries(response.headers), bytes: body.length, text: response.headers.get('content-encoding') ? '' : new TextDecoder().decode(body) };
     },
+    /** Cut the connection of the next `count` successful replies after the server has handled them. */
+    'api:lose-answers': async (payload: { count: number }) => {
+      answersToLose = payload.count;
+      return true;
+    },
+    /** Every reply POST so far: its Idempotency-Key, status, and whether the answer reached the client. */
+    'api:replies': async () => replies,
     'api:stop': async () => {
       await server?.close();
       server = undefined;
