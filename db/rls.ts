@@ -3,11 +3,17 @@
  * to the `authenticated` role and sets `request.jwt.claims`, both transaction-local and both from
  * bound parameters, so row-level security decides what exists. When the transaction ends the
  * connection returns to the server's own role with no claims.
+ *
+ * `readWithClaims` is the same for work that only reads, in one round trip on PostgreSQL: a
+ * read-only transaction whose BEGIN, identity and statements travel together (see below).
  */
-import { sql } from 'drizzle-orm';
+import { is, sql } from 'drizzle-orm';
 import type { PgTransaction, PgQueryResultHKT } from 'drizzle-orm/pg-core';
 import type { ExtractTablesWithRelations } from 'drizzle-orm';
+import { PostgresJsSession, PostgresJsTransaction } from 'drizzle-orm/postgres-js';
+import type postgres from 'postgres';
 import type { Database, Schema } from './client.ts';
+import { meansConnectionLost } from './transaction-guard.ts';
 
 /** The JWT claims a request runs under. `sub` is the user's id (a UUID). */
 export interface Claims {
@@ -18,6 +24,9 @@ export interface Claims {
 }
 
 export type Tx = PgTransaction<PgQueryResultHKT, Schema, ExtractTablesWithRelations<Schema>>;
+
+const identityText = `select set_config('role', 'authenticated', true), set_config('request.jwt.claims', $1, true)`;
+const claimsText = (claims: Claims | null) => (claims ? JSON.stringify(claims) : '');
 
 /**
  * Runs `work` in one transaction as the user the claims name (or as nobody, with `null`).
@@ -30,9 +39,206 @@ export async function withClaims<T>(db: Database, claims: Claims | null, work: (
     // so no statement of `work` runs before the identity is set, and if setting it fails the
     // transaction is aborted and every later statement fails with it.
     const identity = tx
-      .execute(sql`select set_config('role', 'authenticated', true), set_config('request.jwt.claims', ${claims ? JSON.stringify(claims) : ''}, true)`)
+      .execute(sql`select set_config('role', 'authenticated', true), set_config('request.jwt.claims', ${claimsText(claims)}, true)`)
       .then(() => undefined);
     const [, result] = await Promise.all([identity, work(tx)]);
     return result;
+  });
+}
+
+/** Thrown when work given to readWithClaims issues a statement after its transaction ended or failed. */
+export class ReadTransactionEndedError extends Error {
+  constructor() {
+    super('readWithClaims: a statement was issued after the read transaction ended or failed; it was not sent');
+    this.name = 'ReadTransactionEndedError';
+  }
+}
+
+/**
+ * Runs `work`, which only reads, in one READ ONLY transaction as the user the claims name.
+ *
+ * On PostgreSQL the transaction costs the request one round trip: on a connection reserved from
+ * the pool, BEGIN READ ONLY, the identity (the same transaction-local settings as withClaims) and
+ * the work's statements are written together (postgres.js pipelines what is issued without
+ * waiting: issue independent reads with Promise.all). The answer is returned as soon as the
+ * work's results are in; COMMIT (ROLLBACK after any failure) follows on the same connection, and
+ * the connection goes back to the pool only once the server has answered it, so the claims never
+ * reach the connection's next use. Safety, in order:
+ * - everything runs in the pipeline's order on one connection, so no statement of `work` runs
+ *   before the identity is set; if BEGIN or the identity fails, the call fails and its rows are
+ *   never returned (whatever ran is read-only or refused);
+ * - a write inside `work` is refused by the READ ONLY transaction (SQLSTATE 25006);
+ * - a statement issued after the work finished, or after a statement failed, is refused with
+ *   ReadTransactionEndedError instead of running outside the transaction; after a lost
+ *   connection nothing more is written to it (postgres.js may reconnect it for someone else);
+ * - when the connection closes (the backend is terminated, the database restarts), every
+ *   statement of the read still pending rejects with the connection-lost error, also those
+ *   postgres.js had queued and will never send, so the read fails (503) instead of waiting
+ *   forever; the closed connection is not released (postgres.js has taken it back).
+ * On PGlite (in-process, no round trips to save) it is withClaims in a read-only transaction.
+ */
+export async function readWithClaims<T>(db: Database, claims: Claims | null, work: (tx: Tx) => Promise<T>): Promise<T> {
+  const session = (db as unknown as { session: unknown }).session;
+  if (!is(session, PostgresJsSession)) {
+    return withClaims(db, claims, async (tx) => {
+      await tx.execute(sql`set transaction read only`);
+      return work(tx);
+    });
+  }
+  // What Drizzle's own transaction() hands its PostgresJsTransaction (drizzle-orm/postgres-js/session.js).
+  const parts = session as unknown as { client: postgres.Sql; dialect: never; schema: never; options: never };
+  const connection = await parts.client.reserve();
+  const state = newReadState();
+  const watch = <Q extends Promise<unknown>>(query: Q): Q => {
+    query.then(undefined, (error: unknown) => {
+      state.failed = true;
+      if (meansConnectionLost(error)) state.loseConnection(error);
+    });
+    return settledOnLoss(query, state);
+  };
+  const txSession = new PostgresJsSession(guardStatements(connection, state, watch), parts.dialect, parts.schema, parts.options);
+  const tx = new PostgresJsTransaction(parts.dialect, txSession as never, parts.schema) as unknown as Tx;
+
+  // Issued in this order, each handed to the connection a microtask after it is executed: BEGIN
+  // and the identity go first, the work's statements (a few microtasks later, through Drizzle) after.
+  // BEGIN also tells which of the pool's connections was reserved, to hear when it closes (see watchClose).
+  const begin = watch(connection.unsafe('begin read only', [], { onexecute: watchClose(state) } as postgres.UnsafeQueryOptions).execute());
+  const identity = watch(connection.unsafe(identityText, [claimsText(claims)]).execute());
+  let workResult: PromiseSettledResult<T>;
+  try {
+    workResult = { status: 'fulfilled', value: await work(tx) };
+  } catch (reason) {
+    workResult = { status: 'rejected', reason };
+  }
+  const [began, identified] = await Promise.allSettled([begin, identity]);
+  state.open = false;
+  // Not awaited by the caller: the answer does not depend on committing a read-only transaction.
+  if (!state.lost) void finish(connection, state, state.failed || workResult.status === 'rejected' ? 'rollback' : 'commit');
+
+  if (began.status === 'rejected') throw began.reason;
+  if (identified.status === 'rejected') throw identified.reason;
+  if (workResult.status === 'rejected') throw workResult.reason;
+  return workResult.value;
+}
+
+interface ReadState {
+  /** Statements may still be issued: the work has not finished. */
+  open: boolean;
+  /** A statement failed: the transaction is aborted, later statements are refused. */
+  failed: boolean;
+  /**
+   * The connection is gone (it closed, or a statement failed with a FATAL or a closed socket).
+   * postgres.js has closed it and may reconnect it for someone else: nothing more is written to it.
+   */
+  lost: boolean;
+  /** Rejects once the connection is lost; every statement of the read still pending settles with it. */
+  connectionLost: Promise<never>;
+  loseConnection(error: unknown): void;
+  /** postgres.js's connection behind the reserved one, once BEGIN has been written to it. */
+  driverConnection?: DriverConnection | undefined;
+}
+
+function newReadState(): ReadState {
+  let reject!: (error: unknown) => void;
+  const connectionLost = new Promise<never>((_, fail) => (reject = fail));
+  connectionLost.catch(() => {});
+  const state: ReadState = {
+    open: true,
+    failed: false,
+    lost: false,
+    connectionLost,
+    loseConnection(error) {
+      if (state.lost) return;
+      state.lost = state.failed = true;
+      reject(error);
+    },
+  };
+  return state;
+}
+
+/**
+ * postgres.js's own connection object (src/connection.js), as its `begin` uses it: `onexecute`
+ * hands it over once a statement is written, and the pool calls its `onclose` when it closes.
+ */
+interface DriverConnection {
+  onclose: ((error: unknown) => void) | null;
+}
+
+/**
+ * Why this is needed: a reserved connection queues statements in postgres.js itself while one is
+ * described first (any statement with parameters not yet prepared on that connection, such as the
+ * identity) or the pipeline is full, and when the connection closes postgres.js rejects only what
+ * it had sent: the queued statements are dropped without ever settling, and the read would wait
+ * for them forever. postgres.js's `begin` guards against the same by racing its work against the
+ * connection's `onclose`; this does the same for a read (an `onexecute` hook as `begin` uses).
+ */
+function watchClose(state: ReadState): (connection: DriverConnection) => true {
+  return (connection) => {
+    state.driverConnection = connection;
+    connection.onclose = (error) => state.loseConnection(error);
+    return true;
+  };
+}
+
+/**
+ * The statement as Drizzle uses it (`.values()`, `await`), but settling when the read's connection
+ * is lost even if postgres.js never settles it. Its execution has already been started (by watch).
+ */
+function settledOnLoss<Q extends Promise<unknown>>(query: Q, state: ReadState): Q {
+  const settled = Promise.race([query, state.connectionLost]);
+  settled.catch(() => {});
+  const statement: Q = new Proxy(query, {
+    get(target, property) {
+      if (property === 'then' || property === 'catch' || property === 'finally') {
+        const method = settled[property] as (...a: unknown[]) => unknown;
+        return method.bind(settled);
+      }
+      const value = Reflect.get(target, property, target) as unknown;
+      if (typeof value !== 'function') return value;
+      return (...args: unknown[]) => {
+        const result = (value as (...a: unknown[]) => unknown).apply(target, args);
+        return result === target ? statement : result;
+      };
+    },
+  });
+  return statement;
+}
+
+/**
+ * Ends the transaction, then returns the connection to the pool — unless the connection was lost:
+ * postgres.js has closed it (and taken it back), so it is neither written to nor released.
+ */
+async function finish(connection: postgres.ReservedSql, state: ReadState, statement: 'commit' | 'rollback'): Promise<void> {
+  try {
+    const end = connection.unsafe(statement).execute();
+    end.catch(() => {});
+    await settledOnLoss(end, state);
+  } catch (error) {
+    // Any other failure still ended the transaction block (COMMIT and ROLLBACK always do).
+    if (meansConnectionLost(error)) return;
+  }
+  if (state.lost) return;
+  if (state.driverConnection) state.driverConnection.onclose = null;
+  connection.release();
+}
+
+/** The reserved connection as Drizzle sees it: statements only while the transaction is open and healthy. */
+function guardStatements(connection: postgres.ReservedSql, state: ReadState, watch: <Q extends Promise<unknown>>(query: Q) => Q): postgres.Sql {
+  return new Proxy(connection, {
+    get(target, property, receiver) {
+      if (property === 'unsafe') {
+        return (...args: Parameters<postgres.Sql['unsafe']>) => {
+          if (!state.open || state.failed) throw new ReadTransactionEndedError();
+          return watch(target.unsafe(...args));
+        };
+      }
+      if (property === 'begin' || property === 'savepoint' || property === 'reserve' || property === 'release') {
+        return () => {
+          throw new Error(`readWithClaims: ${String(property)} is not available inside a read`);
+        };
+      }
+      const value = Reflect.get(target, property, receiver) as unknown;
+      return typeof value === 'function' ? (value as (...a: unknown[]) => unknown).bind(target) : value;
+    },
   });
 }

@@ -1,5 +1,5 @@
 import { sql, type SQL } from 'drizzle-orm';
-import { index, pgEnum, pgPolicy, pgTable, text, timestamp, uuid, type AnyPgColumn } from 'drizzle-orm/pg-core';
+import { index, integer, jsonb, pgEnum, pgPolicy, pgTable, text, timestamp, uuid, type AnyPgColumn } from 'drizzle-orm/pg-core';
 import { authenticated, currentUserId, isTeamMember } from './access.ts';
 import { users } from './auth.ts';
 import { teamMembers } from './team.ts';
@@ -10,6 +10,21 @@ export const ticketStatus = pgEnum('ticket_status', ticketStatuses);
 /** Statuses the team works from; each gets its own keyset indexes. */
 const workingStatuses = ['open', 'in_progress', 'waiting_on_customer'] as const;
 export const ticketPriority = pgEnum('ticket_priority', ticketPriorities);
+
+/**
+ * The newest public message of a ticket, as lists show it (what `tickets.last_message` holds).
+ * Internal notes never appear here: this column is readable by the ticket's customer.
+ */
+export interface TicketLastMessage {
+  id: string;
+  /** The first 160 characters. */
+  preview: string;
+  senderId: string;
+  /** Whether the sender was on the team when it was posted. */
+  fromTeam: boolean;
+  /** ISO 8601, as jsonb writes a timestamptz. */
+  createdAt: string;
+}
 
 /** The text-search document of a ticket; the same expression as its GIN index. */
 export function ticketSearchDocument(title: AnyPgColumn, description: AnyPgColumn): SQL {
@@ -31,6 +46,11 @@ export const tickets = pgTable(
     resolvedAt: timestamp('resolved_at', { withTimezone: true }),
     firstResponseAt: timestamp('first_response_at', { withTimezone: true }),
     dueDate: timestamp('due_date', { withTimezone: true }),
+    // Public-thread summary for lists, kept by triggers in the transaction of each message's
+    // insert, update or delete (migration 0013); never written by users (no column grant, reset
+    // on insert). Public messages only: the ticket's customer can read this row.
+    messageCount: integer('message_count').notNull().default(0),
+    lastMessage: jsonb('last_message').$type<TicketLastMessage>(),
   },
   (t) => [
     index('tickets_customer_id_idx').on(t.customerId),

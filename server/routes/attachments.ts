@@ -15,7 +15,7 @@ import { servedContentType, servedInline } from '../attachments/types.ts';
 import { ApiError, notFound } from '../errors.ts';
 import { attachmentParams } from '../schemas/attachments.ts';
 import { storageFor, StorageNotFoundError, type ByteRange } from '../storage/index.ts';
-import { asUser, bearerSecurity, createRouteApp, errorResponses } from './openapi-app.ts';
+import { bearerSecurity, createRouteApp, errorResponses, readAsUser } from './openapi-app.ts';
 
 const binary = { schema: z.string().openapi({ type: 'string', format: 'binary' }) };
 
@@ -50,7 +50,7 @@ export const attachmentContentSecurityPolicy = "default-src 'none'; sandbox; fra
 export function attachmentRoutes(deps: AppDeps) {
   return createRouteApp().openapi(downloadRoute, async (c) => {
     const { id } = c.req.valid('param');
-    const [file] = await asUser(c, deps, (tx) =>
+    const [file] = await readAsUser(c, deps, (tx) =>
       tx
         .select({ storageKey: ticketAttachments.storageKey, name: ticketAttachments.name, type: ticketAttachments.contentType, size: ticketAttachments.size, sha256: ticketAttachments.sha256, createdAt: ticketAttachments.createdAt })
         .from(ticketAttachments)

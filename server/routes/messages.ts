@@ -16,9 +16,10 @@ import { createMessageForm, multipartDescription } from '../schemas/attachments.
 import { idParams } from '../schemas/common.ts';
 import { createMessageBody, listMessagesQuery, messagePageSchema, messageSchema, type CreateMessageBody } from '../schemas/messages.ts';
 import { storageFor } from '../storage/index.ts';
+import { postReply } from '../tickets/post-reply.ts';
 import { listThread, toMessage, type ThreadMessage } from '../tickets/thread-queries.ts';
 import { ticketMessages } from '../../db/schema/index.ts';
-import { asUser, bearerSecurity, createRouteApp, errorResponses, json } from './openapi-app.ts';
+import { asUser, bearerSecurity, createRouteApp, errorResponses, json, readAsUser } from './openapi-app.ts';
 
 
 const listRoute = createRoute({
@@ -120,9 +121,12 @@ export function messageRoutes(deps: AppDeps) {
     .openapi(listRoute, async (c) => {
       const { id } = c.req.valid('param');
       const query = c.req.valid('query');
-      const page = await asUser(c, deps, async (tx) => {
-        await visibleTicket(tx, id);
-        return listThread(tx, id, { limit: query.limit, after: query.after });
+      // Both reads at once (one round trip); the ticket's 404 comes first, as if it had been read first.
+      const page = await readAsUser(c, deps, async (tx) => {
+        const [ticket, thread] = await Promise.allSettled([visibleTicket(tx, id), listThread(tx, id, { limit: query.limit, after: query.after })]);
+        if (ticket.status === 'rejected') throw ticket.reason;
+        if (thread.status === 'rejected') throw thread.reason;
+        return thread.value;
       });
       c.header('Cache-Control', 'private, no-cache');
       return c.json(page, 200);
@@ -134,10 +138,10 @@ export function messageRoutes(deps: AppDeps) {
       if (body.isInternal && !user.teamRole) throw forbidden('Only team members may write internal notes.');
       const key = idempotencyKeyFrom(c.req.header('idempotency-key'));
       deps.limits.messages.take(user.id);
-      const result = await asUser(c, deps, async (tx) => {
-        const ticket = await visibleTicket(tx, id);
-        return once<ThreadMessage>(tx, user.id, key, requestFingerprint('POST', `/tickets/${id}/messages`, body), () => writeReply(tx, user, id, ticket.status, body, []));
-      });
+      // The ticket check and the insert in one statement (server/tickets/post-reply.ts).
+      const result = await asUser(c, deps, (tx) =>
+        once<ThreadMessage>(tx, user.id, key, requestFingerprint('POST', `/tickets/${id}/messages`, body), async () => ({ status: 201 as const, body: await postReply(tx, user, id, body) })),
+      );
       if (result.replayed) c.header('Idempotent-Replayed', 'true');
       return c.json(result.body, 201);
     });

@@ -8,7 +8,7 @@ import { requireTeam } from '../auth/require-user.ts';
 import { ApiError, notFound } from '../errors.ts';
 import { idParams } from '../schemas/common.ts';
 import { createTagBody, tagListSchema, tagSchema, updateTagBody } from '../schemas/tags.ts';
-import { asUser, bearerSecurity, createRouteApp, errorResponses, json } from './openapi-app.ts';
+import { asUser, bearerSecurity, createRouteApp, errorResponses, json, readAsUser } from './openapi-app.ts';
 
 
 const tagColumns = { id: ticketTags.id, name: ticketTags.name, description: ticketTags.description, color: ticketTags.color, createdAt: ticketTags.createdAt };
@@ -66,7 +66,7 @@ const deleteRoute = createRoute({
 export function tagRoutes(deps: AppDeps) {
   return createRouteApp()
     .openapi(listRoute, async (c) => {
-      const rows = await asUser(c, deps, (tx) => tx.select(tagColumns).from(ticketTags).orderBy(asc(ticketTags.name), asc(ticketTags.id)));
+      const rows = await readAsUser(c, deps, (tx) => tx.select(tagColumns).from(ticketTags).orderBy(asc(ticketTags.name), asc(ticketTags.id)));
       c.header('Cache-Control', 'private, no-cache');
       return c.json({ items: rows.map(toTag) }, 200);
     })

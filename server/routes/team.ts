@@ -5,7 +5,7 @@ import { teamMembers, users } from '../../db/schema/index.ts';
 import type { AppDeps } from '../app-env.ts';
 import { requireTeam } from '../auth/require-user.ts';
 import { teamListSchema } from '../schemas/team.ts';
-import { asUser, bearerSecurity, createRouteApp, errorResponses, json } from './openapi-app.ts';
+import { bearerSecurity, createRouteApp, errorResponses, json, readAsUser } from './openapi-app.ts';
 
 
 const listRoute = createRoute({
@@ -20,7 +20,7 @@ const listRoute = createRoute({
 export function teamRoutes(deps: AppDeps) {
   return createRouteApp().openapi(listRoute, async (c) => {
     // Emails come through "Team members can view all users" on auth.users, not past RLS.
-    const items = await asUser(c, deps, (tx) =>
+    const items = await readAsUser(c, deps, (tx) =>
       tx
         .select({ id: teamMembers.id, displayName: teamMembers.displayName, role: teamMembers.role, email: users.email })
         .from(teamMembers)

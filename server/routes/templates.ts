@@ -8,7 +8,7 @@ import type { AppEnv, AppDeps } from '../app-env.ts';
 import { ApiError, forbidden, notFound } from '../errors.ts';
 import { idParams } from '../schemas/common.ts';
 import { createTemplateBody, templateListSchema, templateSchema, updateTemplateBody } from '../schemas/templates.ts';
-import { asUser, bearerSecurity, createRouteApp, errorResponses, json } from './openapi-app.ts';
+import { asUser, bearerSecurity, createRouteApp, errorResponses, json, readAsUser } from './openapi-app.ts';
 
 
 /** Templates are the admins' to change; the database says so too ("Admins can ... templates"). */
@@ -111,7 +111,7 @@ const deleteRoute = createRoute({
 export function templateRoutes(deps: AppDeps) {
   return createRouteApp()
     .openapi(listRoute, async (c) => {
-      const rows = await asUser(c, deps, (tx) => selectTemplates(tx).orderBy(asc(ticketTemplates.name), asc(ticketTemplates.id)));
+      const rows = await readAsUser(c, deps, (tx) => selectTemplates(tx).orderBy(asc(ticketTemplates.name), asc(ticketTemplates.id)));
       c.header('Cache-Control', 'private, no-cache');
       return c.json({ items: rows.map(toTemplate) }, 200);
     })

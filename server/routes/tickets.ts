@@ -14,7 +14,7 @@ import { storageFor } from '../storage/index.ts';
 import { createTicket } from '../tickets/create-ticket.ts';
 import { listTickets, readTicket, type TicketDetail } from '../tickets/ticket-queries.ts';
 import { updateTicket } from '../tickets/update-ticket.ts';
-import { asUser, bearerSecurity, createRouteApp, errorResponses, json } from './openapi-app.ts';
+import { asUser, bearerSecurity, createRouteApp, errorResponses, json, readAsUser } from './openapi-app.ts';
 
 const idempotencyHeader = z.object({
   'idempotency-key': z.string().optional().openapi({ description: 'Retries with the same key return the first response; another body with the same key is refused with 409.' }),
@@ -133,7 +133,7 @@ export function ticketRoutes(deps: AppDeps) {
 
   return app
     .openapi(listRoute, async (c) => {
-      const page = await asUser(c, deps, (tx) => listTickets(tx, c.get('user'), c.req.valid('query')));
+      const page = await readAsUser(c, deps, (tx) => listTickets(tx, c.get('user'), c.req.valid('query')));
       c.header('Cache-Control', 'private, no-cache');
       return c.json(page, 200);
     })
@@ -148,7 +148,7 @@ export function ticketRoutes(deps: AppDeps) {
       return c.json(result.body, 201);
     })
     .openapi(getRoute, async (c) => {
-      const ticket = await asUser(c, deps, (tx) => readTicket(tx, c.get('user'), c.req.valid('param').id));
+      const ticket = await readAsUser(c, deps, (tx) => readTicket(tx, c.get('user'), c.req.valid('param').id));
       if (!ticket) throw notFound('That ticket');
       c.header('Cache-Control', 'private, no-cache');
       return c.json(ticket, 200);

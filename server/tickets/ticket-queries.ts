@@ -1,12 +1,13 @@
 /**
  * Reading tickets the way lists and detail views need them, in one query each: the ticket, its
- * customer and assignee, tags, the newest public message and the public message count. Always
- * run inside withClaims, so row-level security has the last word on every row and sub-select.
+ * customer and assignee, tags, the newest public message and the public message count (both kept
+ * on the ticket row by triggers, migration 0013). Always run inside withClaims or
+ * readWithClaims, so row-level security has the last word on every row and sub-select.
  */
 import { and, eq, inArray, isNull, sql, type SQL } from 'drizzle-orm';
 import type { Tx } from '../../db/rls.ts';
 import type { SelectedFields } from 'drizzle-orm/pg-core';
-import { teamMembers, tickets, ticketSearchDocument, users } from '../../db/schema/index.ts';
+import { teamMembers, tickets, ticketSearchDocument, users, type TicketLastMessage } from '../../db/schema/index.ts';
 import type { AuthUser } from '../auth/user-directory.ts';
 import type { JsonValue } from '../schemas/common.ts';
 import type { ListTicketsQuery } from '../schemas/tickets.ts';
@@ -17,13 +18,7 @@ interface TagRef {
   name: string;
   color: string;
 }
-interface LastMessageRow {
-  id: string;
-  preview: string;
-  senderId: string;
-  fromTeam: boolean;
-  createdAt: string;
-}
+type LastMessageRow = TicketLastMessage;
 
 const sortKeys = {
   created_at: { expression: sql`${tickets.createdAt}`, type: 'timestamptz' },
@@ -52,13 +47,9 @@ const summaryColumns = {
     select json_agg(json_build_object('id', g.id, 'name', g.name, 'color', g.color) order by g.name)
     from public.ticket_tag_relations r join public.ticket_tags g on g.id = r.tag_id
     where r.ticket_id = ${tickets.id}), '[]'::json)`,
-  lastMessage: sql<LastMessageRow | null>`(
-    select json_build_object('id', m.id, 'preview', left(m.message, 160), 'senderId', m.sender_id,
-      'fromTeam', exists (select 1 from public.team_members tm where tm.id = m.sender_id), 'createdAt', m.created_at)
-    from public.ticket_messages m
-    where m.ticket_id = ${tickets.id} and not m.is_internal
-    order by m.created_at desc, m.id desc limit 1)`,
-  messageCount: sql<number>`(select count(*)::int from public.ticket_messages m where m.ticket_id = ${tickets.id} and not m.is_internal)`,
+  // Public messages only, whoever reads: the ticket row is the customer's to read.
+  lastMessage: tickets.lastMessage,
+  messageCount: tickets.messageCount,
 };
 
 interface SummaryRow {

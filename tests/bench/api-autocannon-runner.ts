@@ -40,6 +40,11 @@ export interface LoadSpec {
   expectStatus: number;
   /** One request list per connection; each connection loops over its own list. */
   perConnection: LoadRequest[][];
+  /**
+   * Offered load in requests per second over all connections (autocannon's overallRate), or
+   * unset for a closed loop (each connection sends its next request as soon as its answer came).
+   */
+  overallRate?: number;
   resultPath: string;
   /** Where to write every measured latency (ms) as raw little-endian float64s, for merging runs. */
   latenciesPath: string;
@@ -172,6 +177,7 @@ function runOnce(spec: LoadSpec, seconds: number, tally: RunTally): Promise<Auto
         duration: seconds,
         pipelining: 1,
         timeout: 10,
+        ...(spec.overallRate ? { overallRate: spec.overallRate } : {}),
         // The requests of connection n: each client gets the next list when it is created.
         requests: perConnection[0],
         setupClient: (client: AutocannonClient) => {

@@ -10,7 +10,8 @@
  * Environment:
  *   DATABASE_URL          PostgreSQL server to create the bench database on (required).
  *   BENCH_KEEP_DB=1       keep the bench database at the end (its URL is printed).
- *   BENCH_DB_URL=...      reuse an already seeded bench database: no create, seed or drop.
+ *   BENCH_DB_URL=...      reuse an already seeded bench database: no create, seed or drop (pending
+ *                         migrations are applied to it first, so a kept database follows the schema).
  *   BENCH_ITERATIONS      measured iterations per query (default 2000).
  *   BENCH_WARMUP          warm-up iterations per query (default 200).
  *   BENCH_BUDGET_SECONDS  time budget per query (default 60): a very slow query stops early.
@@ -70,7 +71,9 @@ function summaryCells(s: Summary): string[] {
 function printResults(results: CaseResult[], options: RunOptions) {
   log();
   log(`Latency in ms, up to ${options.iterations} measured iterations per query (n) after up to ${options.warmup} warm-up, RLS and hand interleaved.`);
-  log('  RLS call = the whole withClaims(systemDb, { sub }, tx => drizzle query) call: begin, set_config, query, commit');
+  log('  RLS read = the whole readWithClaims(systemDb, { sub }, tx => drizzle query) call, the API\'s read path: begin read only,');
+  log('             set_config and the query pipelined in one round trip; commit follows after the answer (not waited for)');
+  log('  RLS call = the whole withClaims(systemDb, { sub }, tx => drizzle query) call: begin, set_config + query, commit');
   log('  RLS stmt = the Drizzle query alone, timed inside that transaction (role authenticated, claims set)');
   log('  hand     = the hand-filtered twin on the bypass connection (handle.systemDb, one statement)');
   log();
@@ -78,7 +81,8 @@ function printResults(results: CaseResult[], options: RunOptions) {
   const rows: string[][] = [];
   for (const r of results) {
     const name = `${r.key.padEnd(3)} ${r.title}`;
-    rows.push([name, 'RLS call', String(r.rlsCall.n), ...summaryCells(r.rlsCall), ratio(r.rlsCall.p50, r.hand.p50).toFixed(2), ratio(r.rlsCall.p99, r.hand.p99).toFixed(2)]);
+    rows.push([name, 'RLS read', String(r.rlsRead.n), ...summaryCells(r.rlsRead), ratio(r.rlsRead.p50, r.hand.p50).toFixed(2), ratio(r.rlsRead.p99, r.hand.p99).toFixed(2)]);
+    rows.push(['', 'RLS call', '', ...summaryCells(r.rlsCall), ratio(r.rlsCall.p50, r.hand.p50).toFixed(2), ratio(r.rlsCall.p99, r.hand.p99).toFixed(2)]);
     rows.push(['', 'RLS stmt', '', ...summaryCells(r.rlsStatement), ratio(r.rlsStatement.p50, r.hand.p50).toFixed(2), ratio(r.rlsStatement.p99, r.hand.p99).toFixed(2)]);
     rows.push(['', 'hand', '', ...summaryCells(r.hand), '1.00', '1.00']);
   }
@@ -89,7 +93,7 @@ function printResults(results: CaseResult[], options: RunOptions) {
     log(
       `  Row 0 is the floor of any statement through Drizzle + postgres.js here (hand p50 ${ms(floor.hand.p50)} ms); ` +
         `RLS call minus RLS stmt is withClaims' own cost (begin, set_config, commit): ` +
-        `p50 ${ms(floor.rlsCall.p50 - floor.rlsStatement.p50)} ms on the floor row.`,
+        `p50 ${ms(floor.rlsCall.p50 - floor.rlsStatement.p50)} ms on the floor row; readWithClaims' own cost: p50 ${ms(floor.rlsRead.p50 - floor.hand.p50)} ms over the bare statement.`,
     );
   }
   log();
@@ -107,24 +111,30 @@ function printResults(results: CaseResult[], options: RunOptions) {
 
   log();
   log(`Targets (printed, not asserted): every RLS query p99 <= ${targetP99Ms} ms, and <= ${targetRatio}× its hand-filtered twin.`);
-  log('  The ratio is judged on the statement (what the policies cost); the whole-call ratio also carries the');
-  log('  three extra round trips of the transaction wrapper (begin, set_config, commit), shown beside it.');
+  log('  Judged on the statement (what the policies cost) and on the whole call through readWithClaims (what a read');
+  log('  of the API costs: one round trip). The general withClaims call (three round trips: begin, set_config + query,');
+  log('  commit), which the API keeps for writes, is shown for comparison and not judged.');
   const verdict = (ok: boolean) => (ok ? 'PASS' : 'MISS');
   const targetRows: string[][] = [];
   let misses = 0;
   for (const r of results.filter((x) => x.key !== '0')) {
     const checks: [string, string, boolean][] = [
-      [`RLS call p99 <= ${targetP99Ms} ms`, `${ms(r.rlsCall.p99)} ms`, r.rlsCall.p99 <= targetP99Ms],
+      [`RLS read p99 <= ${targetP99Ms} ms`, `${ms(r.rlsRead.p99)} ms`, r.rlsRead.p99 <= targetP99Ms],
       [`RLS stmt p99 <= ${targetP99Ms} ms`, `${ms(r.rlsStatement.p99)} ms`, r.rlsStatement.p99 <= targetP99Ms],
       [`RLS stmt / hand p50 <= ${targetRatio}×`, `${ratio(r.rlsStatement.p50, r.hand.p50).toFixed(2)}×`, ratio(r.rlsStatement.p50, r.hand.p50) <= targetRatio],
       [`RLS stmt / hand p99 <= ${targetRatio}×`, `${ratio(r.rlsStatement.p99, r.hand.p99).toFixed(2)}×`, ratio(r.rlsStatement.p99, r.hand.p99) <= targetRatio],
-      [`RLS call / hand p50 <= ${targetRatio}×`, `${ratio(r.rlsCall.p50, r.hand.p50).toFixed(2)}×`, ratio(r.rlsCall.p50, r.hand.p50) <= targetRatio],
-      [`RLS call / hand p99 <= ${targetRatio}×`, `${ratio(r.rlsCall.p99, r.hand.p99).toFixed(2)}×`, ratio(r.rlsCall.p99, r.hand.p99) <= targetRatio],
+      [`RLS read / hand p50 <= ${targetRatio}×`, `${ratio(r.rlsRead.p50, r.hand.p50).toFixed(2)}×`, ratio(r.rlsRead.p50, r.hand.p50) <= targetRatio],
+      [`RLS read / hand p99 <= ${targetRatio}×`, `${ratio(r.rlsRead.p99, r.hand.p99).toFixed(2)}×`, ratio(r.rlsRead.p99, r.hand.p99) <= targetRatio],
+    ];
+    const info: [string, string][] = [
+      [`(info) RLS call p99`, `${ms(r.rlsCall.p99)} ms`],
+      [`(info) RLS call / hand p50, p99`, `${ratio(r.rlsCall.p50, r.hand.p50).toFixed(2)}×, ${ratio(r.rlsCall.p99, r.hand.p99).toFixed(2)}×`],
     ];
     checks.forEach(([target, measured, ok], i) => {
       if (!ok) misses++;
       targetRows.push([i === 0 ? `${r.key.padEnd(3)} ${r.title}` : '', target, measured, verdict(ok)]);
     });
+    for (const [label, measured] of info) targetRows.push(['', label, measured, '']);
   }
   log(table(['query', 'target', 'measured', 'result'], targetRows, [0, 1]));
   log();
@@ -197,7 +207,13 @@ async function main(): Promise<number> {
     let url: string;
     if (reuseUrl) {
       url = reuseUrl;
-      log(`BENCH_DB_URL: reusing ${redact(url)} as seeded (no create, seed or drop)`);
+      log(`BENCH_DB_URL: reusing ${redact(url)} as seeded (no create, seed or drop; pending migrations applied)`);
+      const migrateHandle = await openDatabase({ databaseUrl: url, maxConnections: 1 });
+      try {
+        await migrateDatabase(migrateHandle);
+      } finally {
+        await migrateHandle.close();
+      }
     } else {
       bench = await createBenchDatabase({
         adminUrl: adminUrl!,
@@ -269,7 +285,7 @@ async function main(): Promise<number> {
       results.push(result);
       log(
         `  measured [${c.key}] ${c.title} in ${((performance.now() - started) / 1000).toFixed(1)} s: ` +
-          `RLS and hand results identical in all ${result.warmup + result.rlsCall.n} iterations (${result.warmup} warm-up)`,
+          `readWithClaims, withClaims and hand results identical in all ${result.warmup + result.rlsCall.n} iterations (${result.warmup} warm-up)`,
       );
     }
     log(`Load average after measuring: ${loadAverage()} (the benchmark itself keeps about two cores busy)`);

@@ -1,11 +1,12 @@
 /**
- * Timing harness: each iteration runs the RLS query (through withClaims, the way the server
- * will) and its hand-filtered twin on the bypass connection, alternating which goes first, and
- * checks both returned the same ids in the same order.
+ * Timing harness: each iteration runs the RLS query three ways — through readWithClaims (the
+ * server's read path: one pipelined round trip), through withClaims (the general transaction),
+ * and its hand-filtered twin on the bypass connection — rotating which goes first, and checks
+ * all three returned the same ids in the same order.
  */
 import type { SQLWrapper } from 'drizzle-orm';
 import type { Database } from '../../db/client.ts';
-import { withClaims, type Tx } from '../../db/rls.ts';
+import { readWithClaims, withClaims, type Tx } from '../../db/rls.ts';
 import { summarize, type Summary } from './support/stats.ts';
 
 export interface Row {
@@ -37,6 +38,8 @@ export interface CaseResult {
   key: string;
   title: string;
   handNote: string;
+  /** The whole readWithClaims call: begin read only, set_config and the query pipelined (commit after the answer). */
+  rlsRead: Summary;
   /** The whole withClaims call: begin, set_config, the query, commit. */
   rlsCall: Summary;
   /** The query statement alone, timed inside withClaims. */
@@ -62,6 +65,7 @@ function sameIds(a: Row[], b: Row[]): boolean {
 }
 
 export async function runCase<P>(db: Database, bench: BenchCase<P>, options: RunOptions): Promise<CaseResult> {
+  const rlsRead: number[] = [];
   const rlsCall: number[] = [];
   const rlsStatement: number[] = [];
   const hand: number[] = [];
@@ -78,6 +82,11 @@ export async function runCase<P>(db: Database, bench: BenchCase<P>, options: Run
     });
     return { rows, call: performance.now() - started, statement };
   };
+  const runRead = async (p: P) => {
+    const started = performance.now();
+    const rows = await readWithClaims(db, { sub: bench.user(p) }, async (tx): Promise<Row[]> => bench.rls(tx, p));
+    return { rows, ms: performance.now() - started };
+  };
   const runHand = async (p: P) => {
     const started = performance.now();
     const rows = await bench.hand(db, p);
@@ -93,24 +102,28 @@ export async function runCase<P>(db: Database, bench: BenchCase<P>, options: Run
     if (i === warmup) measureStarted = performance.now();
     if (i >= warmup + 50 && (performance.now() - measureStarted) / 1000 > options.budgetSeconds) break;
     const p = bench.params(i);
-    let viaRls: Awaited<ReturnType<typeof runRls>>;
-    let viaHand: Awaited<ReturnType<typeof runHand>>;
-    if (i % 2 === 0) {
-      viaRls = await runRls(p);
-      viaHand = await runHand(p);
-    } else {
-      viaHand = await runHand(p);
-      viaRls = await runRls(p);
-    }
-    if (!sameIds(viaRls.rows, viaHand.rows)) {
-      throw new Error(
-        `[${bench.key}] ${bench.title}: RLS and hand-filtered results differ at iteration ${i} ` +
-          `(params ${JSON.stringify(p)}):\n  RLS  (${viaRls.rows.length}): ${viaRls.rows.map((r) => r.id).join(',')}\n` +
-          `  hand (${viaHand.rows.length}): ${viaHand.rows.map((r) => r.id).join(',')}`,
-      );
+    let viaRls: Awaited<ReturnType<typeof runRls>> | undefined;
+    let viaRead: Awaited<ReturnType<typeof runRead>> | undefined;
+    let viaHand: Awaited<ReturnType<typeof runHand>> | undefined;
+    const order = [
+      async () => void (viaRls = await runRls(p)),
+      async () => void (viaRead = await runRead(p)),
+      async () => void (viaHand = await runHand(p)),
+    ];
+    for (let k = 0; k < order.length; k++) await order[(i + k) % order.length]!();
+    if (!viaRls || !viaRead || !viaHand) throw new Error('unreachable: a path did not run');
+    for (const [label, other] of [['withClaims', viaRls.rows], ['readWithClaims', viaRead.rows]] as [string, Row[]][]) {
+      if (!sameIds(other, viaHand.rows)) {
+        throw new Error(
+          `[${bench.key}] ${bench.title}: ${label} and hand-filtered results differ at iteration ${i} ` +
+            `(params ${JSON.stringify(p)}):\n  RLS  (${other.length}): ${other.map((r) => r.id).join(',')}\n` +
+            `  hand (${viaHand.rows.length}): ${viaHand.rows.map((r) => r.id).join(',')}`,
+        );
+      }
     }
     bench.check?.(viaRls.rows, p);
     if (i >= warmup) {
+      rlsRead.push(viaRead.ms);
       rlsCall.push(viaRls.call);
       rlsStatement.push(viaRls.statement);
       hand.push(viaHand.ms);
@@ -122,6 +135,7 @@ export async function runCase<P>(db: Database, bench: BenchCase<P>, options: Run
     key: bench.key,
     title: bench.title,
     handNote: bench.handNote,
+    rlsRead: summarize(rlsRead),
     rlsCall: summarize(rlsCall),
     rlsStatement: summarize(rlsStatement),
     hand: summarize(hand),

@@ -257,6 +257,13 @@ export async function seedDatabase(db: Database, scale: SeedScale, log: Log): Pr
     await db.execute(raw(`set work_mem = '256MB'`));
   });
 
+  // The message triggers were off, and they keep each ticket's summary (public message count and
+  // newest public message, migration 0013): count them from the threads once, before the
+  // indexes are back (so the million updated rows do not also update every index).
+  await step(log, 'tickets: summaries from the threads (private.refresh_all_ticket_summaries)', async () => {
+    await db.execute(raw(`select private.refresh_all_ticket_summaries()`));
+  });
+
   await step(log, 'restore primary keys, indexes, foreign keys; re-enable triggers', async () => {
     for (const pk of objects.primaryKeys) await db.execute(raw(`alter table ${pk.table} add constraint "${pk.name}" ${pk.def}`));
     for (const index of objects.indexes) await db.execute(raw(index.def));
