@@ -19,6 +19,12 @@ export async function readLatestPosition(systemDb: Database): Promise<number> {
   return Number(row?.position ?? 0);
 }
 
+/** The newest position in the log, final or not: no event a client has ever received can be past it. */
+export async function readNewestPosition(systemDb: Database): Promise<number> {
+  const [row] = await queryRows<{ position: string | number | null }>(systemDb, sql`select max(position) as position from public.ticket_events`);
+  return Number(row?.position ?? 0);
+}
+
 /** Final events after `position`, oldest first (the server's own connection: fan-out decides who gets each). */
 export async function readEventsAfter(systemDb: Database, position: number, horizon: number, limit: number): Promise<TicketEvent[]> {
   return systemDb.select().from(ticketEvents).where(and(gt(ticketEvents.position, position), lt(ticketEvents.position, horizon))).orderBy(asc(ticketEvents.position)).limit(limit);

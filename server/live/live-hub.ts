@@ -4,11 +4,17 @@
  * instances' doorbell (LISTEN/NOTIFY on `ticket_events`, ids never data), and by a slow poll
  * that catches anything else. A new subscriber first gets what it missed, read under its own
  * claims, then joins the stream with no gap and no duplicate.
+ *
+ * Cheap per event, because it runs for every change: a customer's event is offered to that
+ * customer's sockets and the team's (an index by user, not a scan of every socket), each event is
+ * serialized once into bytes that every recipient shares, and a socket's frames of one batch
+ * leave in one write (corked) rather than one system call each.
  */
+import { randomBytes } from 'node:crypto';
 import type { DatabaseHandle } from '../../db/client.ts';
 import type { TicketEvent } from '../../db/schema/index.ts';
 import type { Logger } from '../http/logger.ts';
-import { readEventsAfter, readHorizon, readLatestPosition, readReplay, toLiveEvent } from './event-reader.ts';
+import { readEventsAfter, readHorizon, readLatestPosition, readNewestPosition, readReplay, toLiveEvent } from './event-reader.ts';
 import type { ServerFrame } from './protocol.ts';
 import { mayReceive, type Subscriber } from './visibility.ts';
 
@@ -16,10 +22,20 @@ export const doorbellChannel = 'ticket_events';
 
 export interface LiveConnection {
   readonly user: Subscriber;
-  /** Sends a frame (or its JSON text); false when the client has fallen too far behind (the hub then drops it). */
-  send(frame: ServerFrame | string): boolean;
+  /**
+   * Sends a frame: an object, or an event frame already serialized (JSON text, or its UTF-8
+   * bytes, sent as a text frame). False when the client has fallen too far behind (the hub then
+   * drops it).
+   */
+  send(frame: ServerFrame | string | Uint8Array): boolean;
   /** Called when the hub drops a connection that cannot keep up. */
   dropSlow(): void;
+  /**
+   * Optional: hold this connection's outgoing frames until uncork(), so that a batch leaves in
+   * one write. The hub always pairs them, within one synchronous pass.
+   */
+  cork?(): void;
+  uncork?(): void;
 }
 
 interface Subscription {
@@ -27,6 +43,9 @@ interface Subscription {
   lastSent: number;
   replaying: boolean;
   queued: TicketEvent[];
+  /** False once unsubscribed or dropped (a pass may still hold it). */
+  active: boolean;
+  corked: boolean;
 }
 
 export interface LiveHubOptions {
@@ -52,6 +71,10 @@ export interface LiveHub {
 
 export function createLiveHub({ database, logger, pollMs = 1000, batchSize = 500 }: LiveHubOptions): LiveHub {
   const subscriptions = new Map<LiveConnection, Subscription>();
+  /** The same subscriptions by user id: where a customer's events go. */
+  const byUser = new Map<string, Set<Subscription>>();
+  /** Rung on our own doorbell: the notification that comes back to our listener is not news. */
+  const instanceId = randomBytes(8).toString('hex');
   let position = 0;
   let started = false;
   let pumping: Promise<void> | undefined;
@@ -62,22 +85,86 @@ export function createLiveHub({ database, logger, pollMs = 1000, batchSize = 500
   let stopListening: (() => Promise<void>) | undefined;
 
   /** Each event's frame is serialized once, however many subscribers receive it. */
-  const frameTexts = new WeakMap<TicketEvent, string>();
-  function frameText(event: TicketEvent): string {
-    let text = frameTexts.get(event);
-    if (text === undefined) {
-      text = JSON.stringify(toLiveEvent(event));
-      frameTexts.set(event, text);
+  const frames = new WeakMap<TicketEvent, Buffer>();
+  function frameOf(event: TicketEvent): Buffer {
+    let frame = frames.get(event);
+    if (frame === undefined) {
+      frame = Buffer.from(JSON.stringify(toLiveEvent(event)));
+      frames.set(event, frame);
     }
-    return text;
+    return frame;
   }
 
-  function deliver(subscription: Subscription, event: TicketEvent): void {
-    if (event.position <= subscription.lastSent) return;
+  function add(subscription: Subscription): void {
+    subscriptions.set(subscription.connection, subscription);
+    const userId = subscription.connection.user.userId;
+    let own = byUser.get(userId);
+    if (!own) byUser.set(userId, (own = new Set()));
+    own.add(subscription);
+  }
+
+  function remove(connection: LiveConnection): void {
+    const subscription = subscriptions.get(connection);
+    if (!subscription) return;
+    subscription.active = false;
+    subscriptions.delete(connection);
+    const own = byUser.get(connection.user.userId);
+    own?.delete(subscription);
+    if (own?.size === 0) byUser.delete(connection.user.userId);
+  }
+
+  /** Corks each connection on its first frame of a pass; `release` sends every corked batch. */
+  function corking() {
+    const corked: Subscription[] = [];
+    return {
+      hold(subscription: Subscription) {
+        if (subscription.corked || !subscription.connection.cork) return;
+        subscription.connection.cork();
+        subscription.corked = true;
+        corked.push(subscription);
+      },
+      release() {
+        for (const subscription of corked) {
+          subscription.corked = false;
+          subscription.connection.uncork?.();
+        }
+        corked.length = 0;
+      },
+    };
+  }
+  type Corking = ReturnType<typeof corking>;
+
+  function deliver(subscription: Subscription, event: TicketEvent, corks: Corking): void {
+    if (!subscription.active || event.position <= subscription.lastSent) return;
     subscription.lastSent = event.position;
-    if (!subscription.connection.send(frameText(event))) {
-      subscriptions.delete(subscription.connection);
+    corks.hold(subscription);
+    if (!subscription.connection.send(frameOf(event))) {
+      remove(subscription.connection);
       subscription.connection.dropSlow();
+    }
+  }
+
+  function offer(subscription: Subscription, event: TicketEvent, corks: Corking): void {
+    if (!subscription.active || !mayReceive(subscription.connection.user, event)) return;
+    if (subscription.replaying) subscription.queued.push(event);
+    else deliver(subscription, event, corks);
+  }
+
+  /** Hands a batch of events, in position order, to every subscriber allowed to see each. */
+  function fanOut(events: TicketEvent[]): void {
+    // Roles are read per pass (a heartbeat may have changed one); customers are found by id.
+    const team: Subscription[] = [];
+    for (const subscription of subscriptions.values()) if (subscription.connection.user.teamRole) team.push(subscription);
+    const corks = corking();
+    try {
+      for (const event of events) {
+        position = event.position;
+        for (const subscription of team) offer(subscription, event, corks);
+        const own = byUser.get(event.customerId);
+        if (own) for (const subscription of own) if (!subscription.connection.user.teamRole) offer(subscription, event, corks);
+      }
+    } finally {
+      corks.release();
     }
   }
 
@@ -85,14 +172,7 @@ export function createLiveHub({ database, logger, pollMs = 1000, batchSize = 500
     const horizon = await readHorizon(database.systemDb);
     for (;;) {
       const events = await readEventsAfter(database.systemDb, position, horizon, batchSize);
-      for (const event of events) {
-        position = event.position;
-        for (const subscription of subscriptions.values()) {
-          if (!mayReceive(subscription.connection.user, event)) continue;
-          if (subscription.replaying) subscription.queued.push(event);
-          else deliver(subscription, event);
-        }
-      }
+      fanOut(events);
       if (events.length < batchSize) return;
     }
   }
@@ -126,7 +206,7 @@ export function createLiveHub({ database, logger, pollMs = 1000, batchSize = 500
     }
     notifying = true;
     database
-      .notify(doorbellChannel)
+      .notify(doorbellChannel, instanceId)
       .catch((error: unknown) => logger.warn('live: ringing the doorbell failed', { error: String(error) }))
       .finally(() => {
         notifying = false;
@@ -147,7 +227,13 @@ export function createLiveHub({ database, logger, pollMs = 1000, batchSize = 500
     async start() {
       position = await readLatestPosition(database.systemDb);
       started = true;
-      stopListening = await database.listen(doorbellChannel, () => void pump(), () => void pump());
+      stopListening = await database.listen(
+        doorbellChannel,
+        (payload) => {
+          if (payload !== instanceId) void pump();
+        },
+        () => void pump(),
+      );
       pollTimer = setInterval(() => void pump(), pollMs);
       pollTimer.unref();
     },
@@ -156,7 +242,7 @@ export function createLiveHub({ database, logger, pollMs = 1000, batchSize = 500
       if (pollTimer) clearInterval(pollTimer);
       await stopListening?.().catch(() => {});
       await pumping;
-      subscriptions.clear();
+      for (const connection of [...subscriptions.keys()]) remove(connection);
     },
     ring() {
       if (!started) return;
@@ -164,27 +250,61 @@ export function createLiveHub({ database, logger, pollMs = 1000, batchSize = 500
       notifyOthers();
     },
     pump,
-    async subscribe(connection, after) {
-      const subscription: Subscription = { connection, lastSent: after ?? position, replaying: after !== undefined && after < position, queued: [] };
-      subscriptions.set(connection, subscription);
+    async subscribe(connection, requestedAfter) {
+      const joinedAt = position;
+      // Past the stream's position: a position the log may not hold. Hold its events (replaying)
+      // until we know.
+      const maybeStale = requestedAfter !== undefined && requestedAfter > joinedAt;
+      const subscription: Subscription = {
+        connection,
+        lastSent: requestedAfter ?? joinedAt,
+        replaying: requestedAfter !== undefined && (requestedAfter < joinedAt || maybeStale),
+        queued: [],
+        active: true,
+        corked: false,
+      };
+      add(subscription);
+      let after = requestedAfter;
+      // A position past everything the log holds comes from a log that is gone (a restored or reset
+      // database): resuming from it would wait for ids that will not come, so start from where the
+      // stream was when the client joined. The `ready` frame then carries a position below the
+      // client's, which tells it to start over there; it comes first, so the client takes what
+      // follows (the events since it joined) rather than dropping them as older than its own id.
+      let readySent = false;
+      if (maybeStale && requestedAfter !== undefined && requestedAfter > (await readNewestPosition(database.systemDb))) {
+        after = joinedAt;
+        subscription.lastSent = joinedAt;
+        if (subscription.active) connection.send({ type: 'ready', position: joinedAt });
+        readySent = true;
+      }
       if (subscription.replaying) {
         // Replay up to where the stream was when we joined; newer events queue meanwhile.
         const upTo = position;
         let cursor = subscription.lastSent;
         for (;;) {
           const missed = await readReplay(database.systemDb, { id: connection.user.userId, teamRole: connection.user.teamRole }, cursor, upTo, batchSize);
-          for (const event of missed) deliver(subscription, event);
-          if (!subscriptions.has(connection) || missed.length < batchSize) break;
+          const corks = corking();
+          try {
+            for (const event of missed) deliver(subscription, event, corks);
+          } finally {
+            corks.release();
+          }
+          if (!subscription.active || missed.length < batchSize) break;
           cursor = missed.at(-1)!.position;
         }
         subscription.replaying = false;
-        for (const event of subscription.queued) deliver(subscription, event);
+        const corks = corking();
+        try {
+          for (const event of subscription.queued) deliver(subscription, event, corks);
+        } finally {
+          corks.release();
+        }
         subscription.queued = [];
       }
-      if (subscriptions.has(connection)) connection.send({ type: 'ready', position: Math.max(subscription.lastSent, after ?? 0) });
+      if (subscription.active && !readySent) connection.send({ type: 'ready', position: Math.max(subscription.lastSent, after ?? 0) });
     },
     unsubscribe(connection) {
-      subscriptions.delete(connection);
+      remove(connection);
     },
   };
 }

@@ -3,6 +3,7 @@
  * travels in the URL), then the client subscribes from its last event id. Heartbeats both ways,
  * named close codes, closed when the token expires, and dropped when it reads too slowly.
  */
+import type { Duplex } from 'node:stream';
 import { upgradeWebSocket } from '@hono/node-server';
 import type { WSContext } from 'hono/ws';
 import type { WebSocket as NodeWebSocket } from 'ws';
@@ -45,18 +46,40 @@ export function liveSocket(deps: AppDeps, options: LiveSocketOptions = {}) {
     const originAllowed = isOriginAllowed(c.req.header('origin'), config.ALLOWED_ORIGINS, ownOrigin);
     let ws: WSContext | undefined;
     let connection: (LiveConnection & { user: Subscriber }) | undefined;
+    /** The auth frame's check, while it runs: a subscribe sent right behind it waits for it. */
+    let authenticating: Promise<void> | undefined;
     let subscribed = false;
     let closed = false;
     let awaitingPong = false;
     const timers: NodeJS.Timeout[] = [];
     const raw = () => ws?.raw as unknown as NodeWebSocket | undefined;
 
-    const send = (frame: ServerFrame | string): boolean => {
+    // While the hub fans out a batch, this socket's frames are held and leave in one write.
+    let corkedStream: Duplex | undefined;
+    const send = (frame: ServerFrame | string | Uint8Array): boolean => {
       const socket = raw();
       if (closed || !ws || !socket || socket.readyState !== socket.OPEN) return true;
+      if (socket.bufferedAmount > maxBufferedBytes && corkedStream) {
+        // What is held counts as unread; hand it to the kernel before judging the client.
+        corkedStream.uncork();
+        corkedStream.cork();
+      }
       if (socket.bufferedAmount > maxBufferedBytes) return false;
-      ws.send(typeof frame === 'string' ? frame : JSON.stringify(frame));
+      if (frame instanceof Uint8Array) socket.send(frame, { binary: false });
+      else ws.send(typeof frame === 'string' ? frame : JSON.stringify(frame));
       return true;
+    };
+    const cork = () => {
+      // ws has no cork of its own; its frames go to this stream (and it corks per frame inside ours).
+      const stream = (raw() as unknown as { _socket?: Duplex } | undefined)?._socket;
+      if (corkedStream || !stream || stream.destroyed || typeof stream.cork !== 'function') return;
+      stream.cork();
+      corkedStream = stream;
+    };
+    const uncork = () => {
+      const stream = corkedStream;
+      corkedStream = undefined;
+      stream?.uncork();
     };
     const close = (code: number, reason: string) => {
       if (closed) return;
@@ -71,11 +94,15 @@ export function liveSocket(deps: AppDeps, options: LiveSocketOptions = {}) {
       try {
         const identity = await tokens.verify(token);
         const user = await users.resolve(identity);
+        // The client may have hung up meanwhile: then nothing must outlive the socket.
+        if (closed) return;
         const msLeft = identity.expiresAt * 1000 - Date.now();
         if (msLeft <= 0) return close(CloseCode.Unauthorized, 'The token has expired.');
         connection = {
           user: { userId: user.id, teamRole: user.teamRole },
           send,
+          cork,
+          uncork,
           dropSlow: () => close(CloseCode.SlowConsumer, 'Too far behind; reconnect and resume from your last event id.'),
         };
         timers.push(setTimeout(() => close(CloseCode.Unauthorized, 'The token has expired; reconnect with a fresh one.'), Math.min(msLeft, 2 ** 31 - 1)));
@@ -88,9 +115,12 @@ export function liveSocket(deps: AppDeps, options: LiveSocketOptions = {}) {
     }
 
     async function subscribe(after: number | undefined) {
-      if (!connection) return close(CloseCode.BadRequest, 'Authenticate first: {"type":"auth","token":"…"}.');
       if (subscribed) return close(CloseCode.BadRequest, 'Already subscribed.');
+      if (!connection && !authenticating) return close(CloseCode.BadRequest, 'Authenticate first: {"type":"auth","token":"…"}.');
       subscribed = true;
+      await authenticating;
+      // A refused token has closed the socket already.
+      if (closed || !connection) return;
       try {
         await live.subscribe(connection, after);
       } catch (error) {
@@ -147,8 +177,8 @@ export function liveSocket(deps: AppDeps, options: LiveSocketOptions = {}) {
           return close(CloseCode.BadRequest, 'Frames are JSON.');
         }
         if (parsed.type === 'auth') {
-          if (connection) return close(CloseCode.BadRequest, 'Already authenticated.');
-          void authenticate(parsed.token);
+          if (connection || authenticating) return close(CloseCode.BadRequest, 'Already authenticated.');
+          authenticating = authenticate(parsed.token);
         } else if (parsed.type === 'subscribe') {
           void subscribe(parsed.after);
         } else {

@@ -57,18 +57,60 @@ const noteUnexpected = (text: string) => {
   if (unexpectedFrames.length < 50) unexpectedFrames.push(text);
 };
 
-function onFrame(socket: LiveSocket, data: WebSocket.RawData) {
-  const at = now();
+interface EventFields {
+  id: number;
+  kind: string;
+  messageId: string | undefined;
+}
+
+const eventPrefix = '{"type":"event","id":';
+const messageIdMarker = '"data":{"message":{"id":"';
+
+/**
+ * The three fields the accounting needs, read from the frame's first bytes without parsing the
+ * whole frame: this process shares the server's two cores, and the JSON.parse of every frame at
+ * every socket (eleven per post) is work a browser does on its own machine, not the server's.
+ * The server writes `{"type":"event","id":…,"kind":"…",…,"data":{"message":{"id":"…"` (the
+ * order of toLiveEvent, and jsonb puts the short key `id` first); anything else — other frames,
+ * or an event laid out differently — is parsed in full.
+ */
+function peekEvent(data: WebSocket.RawData): EventFields | undefined {
+  if (!Buffer.isBuffer(data)) return undefined;
+  const head = data.toString('latin1', 0, Math.min(data.length, 512));
+  if (!head.startsWith(eventPrefix)) return undefined;
+  const idEnd = head.indexOf(',', eventPrefix.length);
+  const kindStart = head.indexOf('"kind":"', idEnd) + 8;
+  const kindEnd = head.indexOf('"', kindStart);
+  if (idEnd < 0 || kindStart < 8 || kindEnd < 0) return undefined;
+  const id = Number(head.slice(eventPrefix.length, idEnd));
+  const kind = head.slice(kindStart, kindEnd);
+  if (!Number.isSafeInteger(id)) return undefined;
+  if (kind !== 'message.created') return { id, kind, messageId: undefined };
+  const at = head.indexOf(messageIdMarker, kindEnd);
+  if (at < 0 || at + messageIdMarker.length + 36 > head.length) return undefined;
+  return { id, kind, messageId: head.slice(at + messageIdMarker.length, at + messageIdMarker.length + 36) };
+}
+
+function parseEvent(socket: LiveSocket, data: WebSocket.RawData): EventFields | undefined {
+  const peeked = peekEvent(data);
+  if (peeked) return peeked;
   const frame = JSON.parse(String(data)) as { type: string; id?: number; kind?: string; data?: { message?: { id?: string } }; message?: string; code?: string };
   if (frame.type !== 'event') {
     if (frame.type === 'error') noteUnexpected(`${socket.role} ${socket.userId}: error frame ${frame.code} ${frame.message}`);
-    return;
+    return undefined;
   }
-  const position = frame.id!;
+  return { id: frame.id!, kind: frame.kind!, messageId: frame.data?.message?.id };
+}
+
+function onFrame(socket: LiveSocket, data: WebSocket.RawData) {
+  const at = now();
+  const frame = parseEvent(socket, data);
+  if (!frame) return;
+  const position = frame.id;
   socket.positions.push(position);
   if (position > socket.lastPosition) socket.lastPosition = position;
   if (!recording || frame.kind !== 'message.created') return;
-  const messageId = frame.data?.message?.id;
+  const messageId = frame.messageId;
   if (!messageId) return;
   let arrival = arrivals.get(messageId);
   if (!arrival) {

@@ -31,9 +31,14 @@
  *   BENCH_LIVE_POOL_SIZE       the server's DATABASE_POOL_SIZE (default 20).
  *   BENCH_LIVE_AGENT_SHARE     share of posts written by an agent instead of the customer (default 0.1).
  *   BENCH_LIVE_CONTROL=0       skip the NOTIFY-in-transaction control.
- *   BENCH_LIVE_ORDER           the throughput phases, e.g. on,off,off,on (default control,on,off,off,on,on,off,off,on,control; - for none).
+ *   BENCH_LIVE_EXPERIMENTAL_SQL  all, or a comma list of tests/bench/live-experimental-schema.ts's names: EXPERIMENTAL
+ *                              schema changes (not in db/migrations) measured in an extra "exp" phase (live on, the SQL
+ *                              applied; put back after each phase). Default: none.
+ *   BENCH_LIVE_ORDER           the throughput phases, e.g. on,off,off,on (default control,on,off,off,on,on,off,off,on,control;
+ *                              with experiments on,exp,off,off,exp,on,on,exp,off,off,exp,on between the controls; - for none).
  *   BENCH_LIVE_QUIET_WAIT      seconds, in all, the bench may wait for other work on the machine to stop before its runs (15 s at most each time; default 240 in all).
  *   BENCH_LIVE_KEEP_DB=1       keep the bench database (its name is printed).
+ *   BENCH_LIVE_NODE_FLAGS      the server's Node flags instead of `npm start`'s (package.json), e.g. "" for none.
  */
 import { fork, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
@@ -48,13 +53,14 @@ import { migrateDatabase } from '../../db/migrate.ts';
 import type { TicketEvent } from '../../db/schema/index.ts';
 import { readEventsAfter, readHorizon, toLiveEvent } from '../../server/live/event-reader.ts';
 import { mayReceive, type Subscriber } from '../../server/live/visibility.ts';
+import { experimentsFromEnv, type SchemaExperiment } from './live-experimental-schema.ts';
 import type { LoadCommand, LoadReply, LoadSpec, PostRunResult, SocketReceipts } from './live-shared.ts';
 import { benchDatabaseName, createBenchDatabase, type BenchDatabase } from './support/bench-database.ts';
 import { cleanUpOnExit } from './support/cleanup.ts';
 import { cpuBetween, cpuSnapshot, waitForQuiet, type Cpu } from './support/cpu-usage.ts';
 import { intFromEnv, numberFromEnv } from './support/env.ts';
 import { machineSummary } from './support/machine.ts';
-import { benchServerEnv, logServerStderr, startServerPrintingUrl, type ServerProcess } from './support/server-process.ts';
+import { benchServerEnv, logServerStderr, npmStartNodeFlags, startServerPrintingUrl, type ServerProcess } from './support/server-process.ts';
 import { median, percentile, sampleLatencies, sortedCopy } from './support/stats.ts';
 import { table } from './support/text-table.ts';
 import { signUserToken } from './support/tokens.ts';
@@ -312,6 +318,38 @@ async function setNotifyControl(stats: postgres.Sql, on: boolean): Promise<void>
 }
 
 /**
+ * The EXPERIMENTAL schema changes (live-experimental-schema.ts): checked against the migrated
+ * database, applied for an "exp" phase, and put back to what the migrations made (read from the
+ * catalog before anything is applied).
+ */
+async function prepareExperiments(stats: postgres.Sql, experiments: SchemaExperiment[]) {
+  const restore: string[] = [];
+  for (const experiment of experiments) {
+    for (const column of experiment.needsTicketColumns ?? []) {
+      const [found] = await stats`select 1 as found from information_schema.columns where table_schema = 'public' and table_name = 'tickets' and column_name = ${column}`;
+      if (!found) throw new Error(`BENCH_LIVE_EXPERIMENTAL_SQL: ${experiment.name} is written for tickets.${column}, which the migrated schema does not have`);
+    }
+    for (const fn of experiment.replaces.functions) {
+      const [row] = await stats<{ definition: string }[]>`select pg_get_functiondef(${fn}::regprocedure) as definition`;
+      restore.push(row!.definition);
+    }
+    for (const index of experiment.replaces.indexes) {
+      const [row] = await stats<{ definition: string | null }[]>`select pg_get_indexdef(to_regclass(${index})) as definition`;
+      if (!row?.definition) throw new Error(`BENCH_LIVE_EXPERIMENTAL_SQL: ${experiment.name} drops ${index}, which the migrated schema does not have`);
+      restore.push(`${row.definition.replace(/^CREATE INDEX /, 'CREATE INDEX IF NOT EXISTS ')};`);
+    }
+  }
+  return {
+    async apply() {
+      for (const experiment of experiments) await stats.unsafe(experiment.sql);
+    },
+    async restore() {
+      for (const definition of restore) await stats.unsafe(definition);
+    },
+  };
+}
+
+/**
  * Samples what the bench database's backends are doing every `everyMs` (pg_stat_activity, on its
  * own connection): where time goes inside PostgreSQL during a run. Returns the share of samples
  * per state / wait event, of the backends that were not idle.
@@ -384,10 +422,12 @@ function functionLine(delta: FunctionStats, seconds: number, posts: number): str
 
 /**
  * In-process profile of the hub's parts, on the bench database after the load: one pump's two
- * reads (horizon, then the events after a position) on an otherwise idle connection, and the
- * fan-out loop exactly as live-hub.ts runs it (every subscriber checked with mayReceive, one
- * JSON.stringify(toLiveEvent(event)) per recipient) over real message.created events and the
- * bench's 1,010 subscribers, without the sockets' send.
+ * reads (horizon, then the events after a position) on an otherwise idle connection, and three
+ * ways to pick and serialize each event's recipients over real message.created events and the
+ * bench's 1,010 subscribers, without the sockets' send: every subscriber scanned with mayReceive
+ * and one JSON.stringify per recipient (the hub before), the scan with one serialization per
+ * event, and as live-hub.ts does it now (the team's subscribers, then the customer's found by id,
+ * one UTF-8 frame per event).
  */
 async function profileHub(url: string, fixtures: Fixtures, fromPosition: number) {
   const handle = await openDatabase({ databaseUrl: url, maxConnections: 1 });
@@ -421,6 +461,21 @@ async function profileHub(url: string, fixtures: Fixtures, fromPosition: number)
         }
       }
     };
+    const team = subscribers.filter((subscriber) => subscriber.teamRole);
+    const byUser = new Map(subscribers.map((subscriber) => [subscriber.userId, [subscriber]]));
+    const indexed = () => {
+      for (const event of events) {
+        let frame: Buffer | undefined;
+        const send = (subscriber: Subscriber) => {
+          if (!mayReceive(subscriber, event)) return;
+          frame ??= Buffer.from(JSON.stringify(toLiveEvent(event)));
+          deliveries++;
+          bytes += frame.length;
+        };
+        for (const subscriber of team) send(subscriber);
+        for (const subscriber of byUser.get(event.customerId) ?? []) if (!subscriber.teamRole) send(subscriber);
+      }
+    };
     const filterOnly = () => {
       for (const event of events) for (const subscriber of subscribers) if (mayReceive(subscriber, event)) deliveries++;
     };
@@ -448,6 +503,7 @@ async function profileHub(url: string, fixtures: Fixtures, fromPosition: number)
       frameBytes,
       fanOutUs: perEvent(perRecipient),
       fanOutOnceUs: perEvent(oncePerEvent),
+      fanOutIndexedUs: perEvent(indexed),
       filterUs: perEvent(filterOnly),
     };
   } finally {
@@ -455,7 +511,7 @@ async function profileHub(url: string, fixtures: Fixtures, fromPosition: number)
   }
 }
 
-type Mode = 'on' | 'off' | 'control';
+type Mode = 'on' | 'off' | 'control' | 'exp';
 
 interface Phase {
   mode: Mode;
@@ -488,7 +544,9 @@ async function main(): Promise<number> {
   const keep = process.env.BENCH_LIVE_KEEP_DB === '1';
   const orderText = process.env.BENCH_LIVE_ORDER?.trim();
   const orderFromEnv = orderText === undefined || orderText === '' ? undefined : orderText === '-' ? [] : orderText.split(',').map((m) => m.trim() as Mode);
-  if (orderFromEnv?.some((m) => !['on', 'off', 'control'].includes(m))) throw new Error(`BENCH_LIVE_ORDER: a comma-separated list of on, off, control (or - for none), got ${orderText}`);
+  if (orderFromEnv?.some((m) => !['on', 'off', 'control', 'exp'].includes(m))) throw new Error(`BENCH_LIVE_ORDER: a comma-separated list of on, off, control, exp (or - for none), got ${orderText}`);
+  const experiments = experimentsFromEnv(process.env.BENCH_LIVE_EXPERIMENTAL_SQL);
+  if (orderFromEnv?.includes('exp') && !experiments.length) throw new Error('BENCH_LIVE_ORDER names "exp": set BENCH_LIVE_EXPERIMENTAL_SQL (all, or names from tests/bench/live-experimental-schema.ts)');
 
   log(`bench:live on ${machineSummary()}`);
   log(`  NOTE: PostgreSQL, the server (one Node process) and the load process (sockets + writers) all share these ${cpus().length} cores.`);
@@ -539,15 +597,19 @@ async function main(): Promise<number> {
       seed: 0x11e5,
     };
 
+    // The runtime `npm start` gives it (its Node flags), unless BENCH_LIVE_NODE_FLAGS says otherwise.
+    const flagsText = process.env.BENCH_LIVE_NODE_FLAGS;
+    const nodeFlags = flagsText === undefined ? npmStartNodeFlags(projectRoot) : flagsText.split(/\s+/).filter(Boolean);
     server = await startServerPrintingUrl({
       entry: serverEntry,
+      nodeFlags,
       cwd: projectRoot,
       env: benchServerEnv({ databaseUrl: benchUrl, port: 0, secret, poolSize }),
       readyWithinMs: 60_000,
       killAfterMs: 10_000,
     });
     const serverPid = server.child.pid;
-    log(`Server: node server/main.ts (pid ${serverPid}) on ${server.baseUrl}, DATABASE_POOL_SIZE=${poolSize}, LOG_LEVEL=warn, DEMO_MODE=false, rate limits out of reach`);
+    log(`Server: node ${[...nodeFlags, 'server/main.ts'].join(' ')} (pid ${serverPid}) on ${server.baseUrl}, DATABASE_POOL_SIZE=${poolSize}, LOG_LEVEL=warn, DEMO_MODE=false, rate limits out of reach`);
     spec.baseUrl = server.baseUrl;
     spec.liveUrl = `${server.baseUrl.replace(/^http/, 'ws')}/api/v1/live`;
     workDir = mkdtempSync(join(tmpdir(), 'tw-bench-live-'));
@@ -660,12 +722,17 @@ async function main(): Promise<number> {
     // ---- 2. Throughput, live machinery on vs off ---------------------------------------------
     log();
     // ABBA twice (drift and other load hit both sides alike), the control at both ends.
-    const abba: Mode[] = ['on', 'off', 'off', 'on', 'on', 'off', 'off', 'on'];
+    const abba: Mode[] = experiments.length ? ['on', 'exp', 'off', 'off', 'exp', 'on', 'on', 'exp', 'off', 'off', 'exp', 'on'] : ['on', 'off', 'off', 'on', 'on', 'off', 'off', 'on'];
     const order: Mode[] = orderFromEnv ?? (control ? ['control', ...abba, 'control'] : abba);
     log(`2. Posting throughput: ${writers} concurrent writers (closed loop), ${warmupSeconds} s warm-up + ${phaseSeconds} s measured per phase, order ${order.join(', ')}`);
     log('   on: sockets connected, hub running, event triggers enabled. off: sockets disconnected, the four *_record_event triggers disabled');
     log('   (the hub still runs and is rung after each post, but reads an empty log and has nobody to send to).');
     if (order.includes('control')) log('   control: "on" plus a NOTIFY inside every writing transaction (temporary AFTER INSERT trigger on ticket_messages calling pg_notify).');
+    const experimentSql = await prepareExperiments(stats, experiments);
+    if (order.includes('exp')) {
+      log('   exp: "on" with EXPERIMENTAL schema changes applied (not in db/migrations; put back after each phase):');
+      for (const experiment of experiments) log(`     ${experiment.name}: ${experiment.why}`);
+    }
     let connected = true;
     let triggersOn = true;
     const phases: Phase[] = [];
@@ -684,6 +751,7 @@ async function main(): Promise<number> {
         connected = true;
       }
       if (mode === 'control') await setNotifyControl(stats, true);
+      if (mode === 'exp') await experimentSql.apply();
       try {
         await settle(`phase ${phases.length + 1} (${mode})`);
         const before = await countMessages(stats);
@@ -726,6 +794,7 @@ async function main(): Promise<number> {
         log(`          backends busy on average: ${activity.top.slice(0, 4).map((r) => `${fixed(r.average, 2)} ${r.what.slice(0, 60)}`).join('; ')}`);
       } finally {
         if (mode === 'control') await setNotifyControl(stats, false);
+        if (mode === 'exp') await experimentSql.restore();
       }
     }
     if (!triggersOn) await setEventTriggers(stats, true);
@@ -734,8 +803,13 @@ async function main(): Promise<number> {
     const off = medianOf('off');
     const controlRps = control ? medianOf('control') : Number.NaN;
     log();
-    const modes: Mode[] = (['on', 'off', 'control'] as Mode[]).filter((m) => phases.some((p) => p.mode === m));
-    const label: Record<Mode, string> = { on: 'on  (live machinery)', off: 'off (no sockets, no event triggers)', control: 'control: on + NOTIFY in every transaction' };
+    const modes: Mode[] = (['on', 'off', 'exp', 'control'] as Mode[]).filter((m) => phases.some((p) => p.mode === m));
+    const label: Record<Mode, string> = {
+      on: 'on  (live machinery)',
+      off: 'off (no sockets, no event triggers)',
+      exp: 'exp: on + EXPERIMENTAL schema SQL',
+      control: 'control: on + NOTIFY in every transaction',
+    };
     const cpuMs = (mode: Mode, part: 'server' | 'postgres' | 'load' | 'all') =>
       median(phases.filter((p) => p.mode === mode).map((p) => (1000 * (part === 'all' ? p.cpu.server + p.cpu.postgres + p.cpu.load : p.cpu[part])) / p.result.createdTotal));
     const otherCores = (mode: Mode) => median(phases.filter((p) => p.mode === mode).map((p) => Math.max(0, p.cpu.machine - p.cpu.server - p.cpu.postgres - p.cpu.load) / p.cpu.wall));
@@ -770,7 +844,10 @@ async function main(): Promise<number> {
     log(
       `  fan-out of one message.created event to ${hub.subscribers} subscribers (${fixed(hub.deliveriesPerEvent, 1)} recipients, ${fixed(hub.frameBytes, 0)}-byte frames), median of 15 passes over ${hub.events} real events, sockets excluded:`,
     );
-    log(`    as live-hub.ts does it (JSON.stringify per recipient) ${fixed(hub.fanOutUs, 1)} µs; serialized once per event ${fixed(hub.fanOutOnceUs, 1)} µs; the mayReceive scan alone ${fixed(hub.filterUs, 1)} µs`);
+    log(
+      `    every socket scanned, JSON.stringify per recipient (the hub before) ${fixed(hub.fanOutUs, 1)} µs; scanned, serialized once per event ${fixed(hub.fanOutOnceUs, 1)} µs; ` +
+        `the mayReceive scan alone ${fixed(hub.filterUs, 1)} µs; as live-hub.ts does it (team + the customer's sockets by id, one frame per event) ${fixed(hub.fanOutIndexedUs, 1)} µs`,
+    );
 
     // ---- Verdict -------------------------------------------------------------------------------
     const allPhaseAccountingClean = phases.every((p) => !p.accounting || accountingClean(p.accounting));
@@ -790,6 +867,9 @@ async function main(): Promise<number> {
           ['every expected delivery, exactly once (all live phases)', `${accountingLine(pacedAccounting).replace(/^expected \d+ \(.*?\), /, '')}`, verdict(accountingClean(pacedAccounting) && allPhaseAccountingClean && paced.customerNotReceived + paced.agentNotReceived === 0)],
           [`posting throughput on >= ${targets.throughputRatio} × off (${writers} writers)`, `${fixed(on, 0)} / ${fixed(off, 0)} = ${fixed(on / off, 3)}`, verdict(on / off >= targets.throughputRatio)],
           [`(supporting) CPU per post, off ÷ on`, `${fixed(cpuPerPostOff, 2)} / ${fixed(cpuPerPostOn, 2)} ms = ${fixed(cpuPerPostOff / cpuPerPostOn, 3)}`, verdict(cpuPerPostOff / cpuPerPostOn >= targets.throughputRatio)],
+          ...(phases.some((p) => p.mode === 'exp')
+            ? [[`(EXPERIMENTAL schema, not shipped) exp × off`, `${fixed(medianOf('exp'), 0)} / ${fixed(off, 0)} = ${fixed(medianOf('exp') / off, 3)} (${experiments.map((e) => e.name).join(', ')})`, verdict(medianOf('exp') / off >= targets.throughputRatio)]]
+            : []),
           ...(phases.some((p) => p.mode === 'control') ? [['(control, not a target) NOTIFY in every transaction × off', `${fixed(controlRps, 0)} / ${fixed(off, 0)} = ${fixed(controlRps / off, 3)}`, '—']] : []),
         ],
         [0, 1],

@@ -76,6 +76,25 @@ describe('the browser live client', () => {
     client.stop();
   });
 
+  it('starts over from the server\'s position when its last id is past the end of the log (a reset database)', async () => {
+    const received: LiveEvent[] = [];
+    const client = new LiveClient({
+      url: `http://127.0.0.1:${port}/api/v1/live`,
+      token: () => ana.token,
+      onEvent: (event) => received.push(event),
+      after: 1_000_000_000,
+      minBackoffMs: 50,
+      maxBackoffMs: 200,
+      environment: environment as never,
+    });
+    client.start();
+    await until(() => client.state === 'live');
+    expect(client.lastEventId).toBeLessThan(1_000_000_000);
+    const { body: ticket } = await server.call('POST', '/api/v1/tickets', { token: ana.token, body: { title: 'After a reset', description: 'Seen.' } });
+    await until(() => received.some((event) => event.ticketId === ticket.id));
+    client.stop();
+  });
+
   it('backs off with a growing, capped delay, and reconnects at once when the page is back online', async () => {
     const retries: number[] = [];
     const client = new LiveClient({

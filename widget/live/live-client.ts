@@ -151,7 +151,9 @@ export class LiveClient {
         return;
       case 'ready':
         this.#attempt = 0;
-        if (this.#lastId === undefined) this.#lastId = frame.position;
+        // A `ready` below our last id: the server's log no longer holds it (a restored or reset
+        // database) and the stream starts from its position; keeping ours would drop what comes.
+        if (this.#lastId === undefined || frame.position < this.#lastId) this.#lastId = frame.position;
         this.#setState('live');
         return;
       case 'event':

@@ -5,7 +5,25 @@
  * or (PORT=0) wait for the `API:` line server/main.ts prints and read the port from it.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { createServer } from 'node:net';
+import { join } from 'node:path';
+
+/**
+ * The Node flags `npm start` gives the server (package.json's start script, between `node` and
+ * the entry), so a bench that spawns server/main.ts itself runs the runtime people run.
+ */
+export function npmStartNodeFlags(projectRoot: string): string[] {
+  const pkg = JSON.parse(readFileSync(join(projectRoot, 'package.json'), 'utf8')) as { scripts?: { start?: string } };
+  const words = (pkg.scripts?.start ?? '').trim().split(/\s+/);
+  if (words[0] !== 'node') return [];
+  const flags: string[] = [];
+  for (const word of words.slice(1)) {
+    if (!word.startsWith('-')) break;
+    flags.push(word);
+  }
+  return flags;
+}
 
 /** A loopback port nobody is using now, so the server's URL is known before it starts. */
 export function freePort(): Promise<number> {
