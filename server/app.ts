@@ -6,12 +6,13 @@ import { sql } from 'drizzle-orm';
 import { Hono } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import { cors } from 'hono/cors';
-import { etag } from 'hono/etag';
+import { etag, RETAINED_304_HEADERS } from 'hono/etag';
 import { secureHeaders } from 'hono/secure-headers';
 import type { AppDeps, AppEnv } from './app-env.ts';
 import { requireUser } from './auth/require-user.ts';
 import { renderApiDocs, type OpenApiDocument } from './docs/api-docs-page.ts';
 import { ApiError, respondWithError, toApiError } from './errors.ts';
+import { jsonDepthLimit } from './http/json-depth.ts';
 import { requestContext } from './http/request-context.ts';
 import { liveSocket } from './live/live-socket.ts';
 import { isUploadRequest } from './attachments/multipart.ts';
@@ -27,6 +28,7 @@ import { templateRoutes } from './routes/templates.ts';
 import { ticketTagRoutes } from './routes/ticket-tags.ts';
 import { ticketRoutes } from './routes/tickets.ts';
 import { widgetAssets } from './static/widget-assets.ts';
+import { demoRoutes } from '../demo/routes.ts';
 
 /** Paths under /api/v1 that need no token. */
 const publicApiPaths = [/^\/api\/v1\/sessions\//, /^\/api\/v1\/openapi\.json$/, /^\/api\/v1\/docs\/?$/, /^\/api\/v1\/live$/];
@@ -50,6 +52,7 @@ export type ApiType = ReturnType<typeof createApi>;
 export function createApp(deps: AppDeps) {
   const { config, logger } = deps;
   const app = new Hono<AppEnv>();
+  const jsonDepth = jsonDepthLimit();
   const jsonBodyLimit = bodyLimit({
     maxSize: config.MAX_JSON_BODY_BYTES,
     onError: (c) => respondWithError(c, new ApiError('payload_too_large', `The body is larger than ${config.MAX_JSON_BODY_BYTES} bytes.`)),
@@ -74,6 +77,8 @@ export function createApp(deps: AppDeps) {
   });
 
   app.route('/', widgetAssets());
+  // The demo pages and demo token endpoint exist only in demo mode (DEMO_MODE).
+  if (config.demoMode) app.route('/', demoRoutes(deps));
 
   app.use(
     '/api/*',
@@ -93,8 +98,9 @@ export function createApp(deps: AppDeps) {
       credentials: false,
     }),
     // Uploads (multipart on the routes that take files) have their own, streaming limits.
-    (c, next) => (isUploadRequest(c) ? next() : jsonBodyLimit(c, next)),
-    etag(),
+    (c, next) => (isUploadRequest(c) ? next() : jsonBodyLimit(c, () => jsonDepth(c, next))),
+    // A 304 keeps the CORS headers: without them a cross-origin page's cached answer is unreadable.
+    etag({ retainedHeaders: [...RETAINED_304_HEADERS, 'access-control-allow-origin', 'access-control-expose-headers'] }),
     async (c, next) => {
       c.header('Vary', 'Authorization', { append: true });
       if (c.req.method === 'OPTIONS' || publicApiPaths.some((path) => path.test(c.req.path))) return next();

@@ -5,6 +5,7 @@
 import { loadConfigOrExit } from './config.ts';
 import { createLogger } from './http/logger.ts';
 import { startServer } from './start-server.ts';
+import { demoBanner } from '../demo/banner.ts';
 
 const config = loadConfigOrExit();
 
@@ -23,6 +24,7 @@ console.log(
     '',
   ].join('\n'),
 );
+if (config.demoMode) console.log(demoBanner(base, server.demoSeed));
 
 let stopping = false;
 async function shutdown(signal: string) {

@@ -14,12 +14,16 @@ import { listen, type RunningServer } from './http/listen.ts';
 import type { Logger } from './http/logger.ts';
 import { startMaintenance } from './maintenance.ts';
 import { createServerDeps } from './server-deps.ts';
+import { withDemoSecret } from '../demo/demo-secret.ts';
+import { seedDemoIfEmpty, type SeedOutcome } from '../demo/seed.ts';
 
 export interface StartedServer {
   deps: AppDeps;
   running: RunningServer;
   /** The URL people reach the server at. */
   baseUrl: string;
+  /** Demo mode: whether this start seeded the demo data ('seeded'), found it ('kept') or found other data ('not-empty'). */
+  demoSeed?: SeedOutcome;
   stop(): Promise<void>;
 }
 
@@ -31,16 +35,18 @@ export interface StartServerOptions {
 /** Live reads are short and frequent; two connections keep them out of the request pool's queue. */
 const livePoolSize = 2;
 
-export async function startServer(config: Config, logger: Logger, options: StartServerOptions = {}): Promise<StartedServer> {
+export async function startServer(givenConfig: Config, logger: Logger, options: StartServerOptions = {}): Promise<StartedServer> {
   const databaseOptions = {
-    databaseUrl: config.DATABASE_URL,
-    pgliteDir: join(resolve(config.DATA_DIR), 'pglite'),
-    statementTimeoutMs: config.DATABASE_STATEMENT_TIMEOUT_MS,
-    idleInTransactionTimeoutMs: config.DATABASE_IDLE_IN_TRANSACTION_TIMEOUT_MS,
-    preparedStatements: config.DATABASE_PREPARED_STATEMENTS,
+    databaseUrl: givenConfig.DATABASE_URL,
+    pgliteDir: join(resolve(givenConfig.DATA_DIR), 'pglite'),
+    statementTimeoutMs: givenConfig.DATABASE_STATEMENT_TIMEOUT_MS,
+    idleInTransactionTimeoutMs: givenConfig.DATABASE_IDLE_IN_TRANSACTION_TIMEOUT_MS,
+    preparedStatements: givenConfig.DATABASE_PREPARED_STATEMENTS,
   };
-  const database = await openDatabase({ ...databaseOptions, maxConnections: config.DATABASE_POOL_SIZE });
+  const database = await openDatabase({ ...databaseOptions, maxConnections: givenConfig.DATABASE_POOL_SIZE });
   await migrateDatabase(database);
+  // Demo mode with no identity configured signs its demo tokens with a secret of its own.
+  const config = await withDemoSecret(givenConfig, database.systemDb);
   // PGlite is one connection in this process: the hub shares it.
   const liveDatabase: DatabaseHandle = database.engine === 'postgres' ? await openDatabase({ ...databaseOptions, maxConnections: livePoolSize }) : database;
   const deps = await createServerDeps(config, database, logger, liveDatabase);
@@ -48,10 +54,12 @@ export async function startServer(config: Config, logger: Logger, options: Start
   options.extraRoutes?.(app, deps);
   const stopMaintenance = startMaintenance(database.systemDb, config, logger);
   await deps.live.start();
+  const demoSeed = config.demoMode ? await seedDemoIfEmpty(deps) : undefined;
   const running = await listen(app.fetch, { port: config.PORT, hostname: config.HOST });
   return {
     deps,
     running,
+    ...(demoSeed ? { demoSeed } : {}),
     baseUrl: config.PUBLIC_URL ?? `http://localhost:${running.port}`,
     async stop() {
       stopMaintenance();

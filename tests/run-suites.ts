@@ -1,5 +1,6 @@
 /**
- * `npm test`: the type check, then every suite, each with its own runner, then one closing line
+ * `npm test`: the type check, then every suite, each with its own runner (the end-to-end journeys
+ * last, once the widget and console are built), then one closing line
  * that adds them up. Database suites run on PGlite, and on PostgreSQL too when DATABASE_URL is
  * set (the same tests).
  */
@@ -48,7 +49,8 @@ try {
 }
 
 // The widget as a host page gets it, then the browser suites (Chromium) against the real server.
-if (run('widget build', process.execPath, ['widget/build.ts']) !== 0) {
+const widgetBuilt = run('widget build', process.execPath, ['widget/build.ts']) === 0;
+if (!widgetBuilt) {
   console.error('The widget did not build; the browser suites need it.');
   totals.failed += 1;
   exitCode = 1;
@@ -64,6 +66,24 @@ if (run('widget build', process.execPath, ['widget/build.ts']) !== 0) {
     if (wtrStatus !== 0 && report.failed === 0) totals.failed += 1;
   } catch {
     console.error('web-test-runner wrote no report; counting its run as failed.');
+    totals.failed += 1;
+    exitCode = 1;
+  }
+}
+
+// Last, the demo end to end: `npm start` as a newcomer runs it, and the journeys in Chromium.
+if (widgetBuilt) {
+  const e2eReport = join(reportDir, 'e2e.json');
+  const e2eStatus = run('end-to-end (npm start + Chromium)', 'npx', ['vitest', 'run', '-c', 'vitest.e2e.config.ts', '--reporter=default', '--reporter=json', `--outputFile.json=${e2eReport}`]);
+  if (e2eStatus !== 0) exitCode = 1;
+  try {
+    const report = JSON.parse(readFileSync(e2eReport, 'utf8')) as { numPassedTests: number; numFailedTests: number; numPendingTests: number; numTodoTests: number };
+    totals.passed += report.numPassedTests;
+    totals.failed += report.numFailedTests;
+    totals.skipped += report.numPendingTests + report.numTodoTests;
+    if (e2eStatus !== 0 && report.numFailedTests === 0) totals.failed += 1;
+  } catch {
+    console.error('The end-to-end suite wrote no report; counting its run as failed.');
     totals.failed += 1;
     exitCode = 1;
   }

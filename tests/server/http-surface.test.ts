@@ -51,6 +51,15 @@ describe.each(enginesUnderTest)('the HTTP surface on %s', (engine) => {
       expect(denied.headers.get('access-control-allow-origin')).toBe(shop);
     });
 
+    it('keeps the CORS headers on a 304, so the page can read its cached answer', async () => {
+      const first = await server.call('GET', '/api/v1/me', { token: ana.token, headers: { origin: shop } });
+      const etag = first.headers.get('etag');
+      expect(etag).toBeTruthy();
+      const again = await server.call('GET', '/api/v1/me', { token: ana.token, headers: { origin: shop, 'if-none-match': etag! } });
+      expect(again.status).toBe(304);
+      expect(again.headers.get('access-control-allow-origin')).toBe(shop);
+    });
+
     it('gives a foreign origin no Access-Control-Allow-Origin', async () => {
       for (const origin of ['https://evil.example', 'https://shop.example.evil.example', 'http://shop.example', 'https://shop.example:8443', 'null']) {
         const response = await preflight(origin);
