@@ -13,7 +13,7 @@ import type { ExtractTablesWithRelations } from 'drizzle-orm';
 import { PostgresJsSession, PostgresJsTransaction } from 'drizzle-orm/postgres-js';
 import type postgres from 'postgres';
 import type { Database, Schema } from './client.ts';
-import { meansConnectionLost } from './transaction-guard.ts';
+import { finish, newPipelineState, watcher, watchClose, type PipelineState } from './pipelined-connection.ts';
 
 /** The JWT claims a request runs under. `sub` is the user's id (a UUID). */
 export interface Claims {
@@ -25,8 +25,8 @@ export interface Claims {
 
 export type Tx = PgTransaction<PgQueryResultHKT, Schema, ExtractTablesWithRelations<Schema>>;
 
-const identityText = `select set_config('role', 'authenticated', true), set_config('request.jwt.claims', $1, true)`;
-const claimsText = (claims: Claims | null) => (claims ? JSON.stringify(claims) : '');
+export const identityText = `select set_config('role', 'authenticated', true), set_config('request.jwt.claims', $1, true)`;
+export const claimsText = (claims: Claims | null) => (claims ? JSON.stringify(claims) : '');
 
 /**
  * Runs `work` in one transaction as the user the claims name (or as nobody, with `null`).
@@ -88,14 +88,8 @@ export async function readWithClaims<T>(db: Database, claims: Claims | null, wor
   // What Drizzle's own transaction() hands its PostgresJsTransaction (drizzle-orm/postgres-js/session.js).
   const parts = session as unknown as { client: postgres.Sql; dialect: never; schema: never; options: never };
   const connection = await parts.client.reserve();
-  const state = newReadState();
-  const watch = <Q extends Promise<unknown>>(query: Q): Q => {
-    query.then(undefined, (error: unknown) => {
-      state.failed = true;
-      if (meansConnectionLost(error)) state.loseConnection(error);
-    });
-    return settledOnLoss(query, state);
-  };
+  const state = newPipelineState();
+  const watch = watcher(state);
   const txSession = new PostgresJsSession(guardStatements(connection, state, watch), parts.dialect, parts.schema, parts.options);
   const tx = new PostgresJsTransaction(parts.dialect, txSession as never, parts.schema) as unknown as Tx;
 
@@ -121,109 +115,8 @@ export async function readWithClaims<T>(db: Database, claims: Claims | null, wor
   return workResult.value;
 }
 
-interface ReadState {
-  /** Statements may still be issued: the work has not finished. */
-  open: boolean;
-  /** A statement failed: the transaction is aborted, later statements are refused. */
-  failed: boolean;
-  /**
-   * The connection is gone (it closed, or a statement failed with a FATAL or a closed socket).
-   * postgres.js has closed it and may reconnect it for someone else: nothing more is written to it.
-   */
-  lost: boolean;
-  /** Rejects once the connection is lost; every statement of the read still pending settles with it. */
-  connectionLost: Promise<never>;
-  loseConnection(error: unknown): void;
-  /** postgres.js's connection behind the reserved one, once BEGIN has been written to it. */
-  driverConnection?: DriverConnection | undefined;
-}
-
-function newReadState(): ReadState {
-  let reject!: (error: unknown) => void;
-  const connectionLost = new Promise<never>((_, fail) => (reject = fail));
-  connectionLost.catch(() => {});
-  const state: ReadState = {
-    open: true,
-    failed: false,
-    lost: false,
-    connectionLost,
-    loseConnection(error) {
-      if (state.lost) return;
-      state.lost = state.failed = true;
-      reject(error);
-    },
-  };
-  return state;
-}
-
-/**
- * postgres.js's own connection object (src/connection.js), as its `begin` uses it: `onexecute`
- * hands it over once a statement is written, and the pool calls its `onclose` when it closes.
- */
-interface DriverConnection {
-  onclose: ((error: unknown) => void) | null;
-}
-
-/**
- * Why this is needed: a reserved connection queues statements in postgres.js itself while one is
- * described first (any statement with parameters not yet prepared on that connection, such as the
- * identity) or the pipeline is full, and when the connection closes postgres.js rejects only what
- * it had sent: the queued statements are dropped without ever settling, and the read would wait
- * for them forever. postgres.js's `begin` guards against the same by racing its work against the
- * connection's `onclose`; this does the same for a read (an `onexecute` hook as `begin` uses).
- */
-function watchClose(state: ReadState): (connection: DriverConnection) => true {
-  return (connection) => {
-    state.driverConnection = connection;
-    connection.onclose = (error) => state.loseConnection(error);
-    return true;
-  };
-}
-
-/**
- * The statement as Drizzle uses it (`.values()`, `await`), but settling when the read's connection
- * is lost even if postgres.js never settles it. Its execution has already been started (by watch).
- */
-function settledOnLoss<Q extends Promise<unknown>>(query: Q, state: ReadState): Q {
-  const settled = Promise.race([query, state.connectionLost]);
-  settled.catch(() => {});
-  const statement: Q = new Proxy(query, {
-    get(target, property) {
-      if (property === 'then' || property === 'catch' || property === 'finally') {
-        const method = settled[property] as (...a: unknown[]) => unknown;
-        return method.bind(settled);
-      }
-      const value = Reflect.get(target, property, target) as unknown;
-      if (typeof value !== 'function') return value;
-      return (...args: unknown[]) => {
-        const result = (value as (...a: unknown[]) => unknown).apply(target, args);
-        return result === target ? statement : result;
-      };
-    },
-  });
-  return statement;
-}
-
-/**
- * Ends the transaction, then returns the connection to the pool — unless the connection was lost:
- * postgres.js has closed it (and taken it back), so it is neither written to nor released.
- */
-async function finish(connection: postgres.ReservedSql, state: ReadState, statement: 'commit' | 'rollback'): Promise<void> {
-  try {
-    const end = connection.unsafe(statement).execute();
-    end.catch(() => {});
-    await settledOnLoss(end, state);
-  } catch (error) {
-    // Any other failure still ended the transaction block (COMMIT and ROLLBACK always do).
-    if (meansConnectionLost(error)) return;
-  }
-  if (state.lost) return;
-  if (state.driverConnection) state.driverConnection.onclose = null;
-  connection.release();
-}
-
 /** The reserved connection as Drizzle sees it: statements only while the transaction is open and healthy. */
-function guardStatements(connection: postgres.ReservedSql, state: ReadState, watch: <Q extends Promise<unknown>>(query: Q) => Q): postgres.Sql {
+function guardStatements(connection: postgres.ReservedSql, state: PipelineState, watch: <Q extends Promise<unknown>>(query: Q) => Q): postgres.Sql {
   return new Proxy(connection, {
     get(target, property, receiver) {
       if (property === 'unsafe') {

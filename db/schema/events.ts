@@ -24,7 +24,6 @@ export const ticketEvents = pgTable(
     createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
   },
   (t) => [
-    index('ticket_events_created_idx').on(t.createdAt),
     // A customer's replay: their events after a position.
     index('ticket_events_customer_position_idx').on(t.customerId, t.position),
     pgPolicy('Customers can view events of their own tickets', {

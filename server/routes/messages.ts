@@ -16,10 +16,10 @@ import { createMessageForm, multipartDescription } from '../schemas/attachments.
 import { idParams } from '../schemas/common.ts';
 import { createMessageBody, listMessagesQuery, messagePageSchema, messageSchema, type CreateMessageBody } from '../schemas/messages.ts';
 import { storageFor } from '../storage/index.ts';
-import { postReply } from '../tickets/post-reply.ts';
+import { postReply, postReplyAlone } from '../tickets/post-reply.ts';
 import { listThread, toMessage, type ThreadMessage } from '../tickets/thread-queries.ts';
 import { ticketMessages } from '../../db/schema/index.ts';
-import { asUser, bearerSecurity, createRouteApp, errorResponses, json, readAsUser } from './openapi-app.ts';
+import { asUser, bearerSecurity, createRouteApp, errorResponses, json, readAsUser, writeAsUser } from './openapi-app.ts';
 
 
 const listRoute = createRoute({
@@ -138,7 +138,12 @@ export function messageRoutes(deps: AppDeps) {
       if (body.isInternal && !user.teamRole) throw forbidden('Only team members may write internal notes.');
       const key = idempotencyKeyFrom(c.req.header('idempotency-key'));
       deps.limits.messages.take(user.id);
-      // The ticket check and the insert in one statement (server/tickets/post-reply.ts).
+      // The ticket check and the insert in one statement (server/tickets/post-reply.ts); without
+      // an Idempotency-Key, in a transaction of its own written in one round trip.
+      if (!key) {
+        const message = await postReplyAlone({ write: (statement) => writeAsUser(c, deps, statement), read: (work) => readAsUser(c, deps, work) }, user, id, body);
+        return c.json(message, 201);
+      }
       const result = await asUser(c, deps, (tx) =>
         once<ThreadMessage>(tx, user.id, key, requestFingerprint('POST', `/tickets/${id}/messages`, body), async () => ({ status: 201 as const, body: await postReply(tx, user, id, body) })),
       );

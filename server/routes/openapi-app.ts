@@ -3,7 +3,9 @@ import { OpenAPIHono, z } from '@hono/zod-openapi';
 import type { Context } from 'hono';
 import type { AppDeps, AppEnv } from '../app-env.ts';
 import { ApiError, errorSchema, errorStatus, issuesFromZod, respondWithError, type ErrorCode } from '../errors.ts';
+import type { SQL } from 'drizzle-orm';
 import { readWithClaims, withClaims, type Claims, type Tx } from '../../db/rls.ts';
+import { writeWithClaims } from '../../db/write-with-claims.ts';
 
 /** A route module's app: invalid params, query, headers or bodies answer `validation_failed` with issues. */
 export function createRouteApp() {
@@ -43,6 +45,14 @@ export function asUser<T>(c: Context<AppEnv>, deps: Pick<AppDeps, 'database'>, w
  */
 export function readAsUser<T>(c: Context<AppEnv>, deps: Pick<AppDeps, 'database'>, work: (tx: Tx) => Promise<T>): Promise<T> {
   return readWithClaims(deps.database.systemDb, claimsOf(c), work);
+}
+
+/**
+ * One writing statement as the request's user, in a transaction of its own: one round trip on
+ * PostgreSQL (db/write-with-claims.ts). Its rows once committed.
+ */
+export function writeAsUser<R extends Record<string, unknown>>(c: Context<AppEnv>, deps: Pick<AppDeps, 'database'>, statement: SQL): Promise<R[]> {
+  return writeWithClaims<R>(deps.database.systemDb, claimsOf(c), statement);
 }
 
 export const bearerSecurity = [{ bearerAuth: [] }];

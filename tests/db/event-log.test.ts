@@ -61,6 +61,23 @@ describe.each(enginesUnderTest)('the event log on %s', (engine) => {
     expect(events[9]!.payload).toMatchObject({ key: 'plan', value: null, deleted: true });
   });
 
+  it('tells a reply by its message alone, unless the reply also changed what a client shows of the ticket', async () => {
+    const db = testDb.handle.systemDb;
+    const [t] = await db.insert(tickets).values({ title: 'Invoice', description: 'wrong', customerId: customer, firstResponseAt: new Date() }).returning();
+    // The ticket row moves (updated_at, message_count, last_message), and nothing else does.
+    await withClaims(db, { sub: customer }, (tx) => tx.insert(ticketMessages).values({ ticketId: t!.id, senderId: customer, message: 'still wrong' }));
+    const [bumped] = await db.select().from(tickets).where(eq(tickets.id, t!.id));
+    expect(bumped!.messageCount).toBe(1);
+    expect((await eventsOf(t!.id)).map((e) => e.kind)).toEqual(['ticket.created', 'message.created']);
+    // A reply that reopens the resolved ticket changes its status as well: that is told.
+    await db.update(tickets).set({ status: 'resolved' }).where(eq(tickets.id, t!.id));
+    await withClaims(db, { sub: customer }, (tx) => tx.insert(ticketMessages).values({ ticketId: t!.id, senderId: customer, message: 'and again' }));
+    const events = await eventsOf(t!.id);
+    expect(events.map((e) => e.kind)).toEqual(['ticket.created', 'message.created', 'ticket.updated', 'message.created', 'ticket.updated']);
+    expect(events[4]!.payload).toMatchObject({ ticket: { status: 'open', resolvedAt: null }, changed: ['resolved_at', 'status'] });
+    expect(events[3]!.payload).toMatchObject({ message: { message: 'and again', fromTeam: false, senderName: 'Ana' } });
+  });
+
   it('records nothing for a change that rolls back', async () => {
     const db = testDb.handle.systemDb;
     const [t] = await db.insert(tickets).values({ title: 'x', description: 'y', customerId: customer }).returning();
