@@ -25,7 +25,35 @@ export async function readNewestPosition(systemDb: Database): Promise<number> {
   return Number(row?.position ?? 0);
 }
 
-/** Final events after `position`, oldest first (the server's own connection: fan-out decides who gets each). */
+/**
+ * Final events after `position`, oldest first, at most `limit`: the horizon and the read in one
+ * round trip (private.final_events_after, migration 0016). The server's own connection: fan-out
+ * decides who gets each.
+ */
+export async function readFinalEventsAfter(systemDb: Database, position: number, limit: number): Promise<TicketEvent[]> {
+  const rows = await queryRows<EventRow>(systemDb, sql`select * from private.final_events_after(${position}, ${limit})`);
+  return rows.map((row) => ({
+    position: Number(row.position),
+    ticketId: row.ticket_id,
+    customerId: row.customer_id,
+    kind: row.kind,
+    isInternal: row.is_internal,
+    payload: typeof row.payload === 'string' ? (JSON.parse(row.payload) as unknown) : row.payload,
+    createdAt: new Date(row.created_at),
+  }));
+}
+
+interface EventRow extends Record<string, unknown> {
+  position: string | number;
+  ticket_id: string;
+  customer_id: string;
+  kind: TicketEvent['kind'];
+  is_internal: boolean;
+  payload: unknown;
+  created_at: string | Date;
+}
+
+/** Final events after `position` and below a horizon already read, oldest first. */
 export async function readEventsAfter(systemDb: Database, position: number, horizon: number, limit: number): Promise<TicketEvent[]> {
   return systemDb.select().from(ticketEvents).where(and(gt(ticketEvents.position, position), lt(ticketEvents.position, horizon))).orderBy(asc(ticketEvents.position)).limit(limit);
 }

@@ -14,7 +14,7 @@ import { randomBytes } from 'node:crypto';
 import type { DatabaseHandle } from '../../db/client.ts';
 import type { TicketEvent } from '../../db/schema/index.ts';
 import type { Logger } from '../http/logger.ts';
-import { readEventsAfter, readHorizon, readLatestPosition, readNewestPosition, readReplay, toLiveEvent } from './event-reader.ts';
+import { readFinalEventsAfter, readLatestPosition, readNewestPosition, readReplay, toLiveEvent } from './event-reader.ts';
 import type { ServerFrame } from './protocol.ts';
 import { mayReceive, type Subscriber } from './visibility.ts';
 
@@ -169,9 +169,8 @@ export function createLiveHub({ database, logger, pollMs = 1000, batchSize = 500
   }
 
   async function pumpOnce(): Promise<void> {
-    const horizon = await readHorizon(database.systemDb);
     for (;;) {
-      const events = await readEventsAfter(database.systemDb, position, horizon, batchSize);
+      const events = await readFinalEventsAfter(database.systemDb, position, batchSize);
       fanOut(events);
       if (events.length < batchSize) return;
     }

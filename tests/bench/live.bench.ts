@@ -51,7 +51,7 @@ import postgres from 'postgres';
 import { openDatabase } from '../../db/client.ts';
 import { migrateDatabase } from '../../db/migrate.ts';
 import type { TicketEvent } from '../../db/schema/index.ts';
-import { readEventsAfter, readHorizon, toLiveEvent } from '../../server/live/event-reader.ts';
+import { readEventsAfter, readFinalEventsAfter, readHorizon, toLiveEvent } from '../../server/live/event-reader.ts';
 import { mayReceive, type Subscriber } from '../../server/live/visibility.ts';
 import { experimentsFromEnv, type SchemaExperiment } from './live-experimental-schema.ts';
 import type { LoadCommand, LoadReply, LoadSpec, PostRunResult, SocketReceipts } from './live-shared.ts';
@@ -307,6 +307,16 @@ async function setEventTriggers(stats: postgres.Sql, enabled: boolean): Promise<
   if (rows.length !== eventTriggers.length || rows.some((r) => r.tgenabled !== want)) throw new Error(`event triggers are not ${enabled ? 'enabled' : 'disabled'}: ${JSON.stringify(rows)}`);
 }
 
+/**
+ * Every throughput phase starts from the same storage state: the dead rows the last phase left
+ * (every reply updates its ticket) vacuumed, statistics fresh, and dirty pages flushed, so neither
+ * bloat nor a checkpoint lands on whichever phase comes later. Not timed.
+ */
+async function resetStorage(stats: postgres.Sql): Promise<void> {
+  await stats.unsafe('vacuum (analyze) public.tickets, public.ticket_messages, public.ticket_events');
+  await stats.unsafe('checkpoint').catch(() => {}); // needs pg_checkpoint (or superuser); skipped without it
+}
+
 async function setNotifyControl(stats: postgres.Sql, on: boolean): Promise<void> {
   if (on) {
     await stats.unsafe(`create function public.bench_live_notify() returns trigger language plpgsql as $$ begin perform pg_notify('bench_live_control', ''); return null; end $$`);
@@ -421,8 +431,9 @@ function functionLine(delta: FunctionStats, seconds: number, posts: number): str
 }
 
 /**
- * In-process profile of the hub's parts, on the bench database after the load: one pump's two
- * reads (horizon, then the events after a position) on an otherwise idle connection, and three
+ * In-process profile of the hub's parts, on the bench database after the load: one pump (the
+ * horizon and the events after a position in one round trip), and the same as the two round trips
+ * it used to take (horizon, then the events), on an otherwise idle connection; and three
  * ways to pick and serialize each event's recipients over real message.created events and the
  * bench's 1,010 subscribers, without the sockets' send: every subscriber scanned with mayReceive
  * and one JSON.stringify per recipient (the hub before), the scan with one serialization per
@@ -436,6 +447,7 @@ async function profileHub(url: string, fixtures: Fixtures, fromPosition: number)
     const horizonNow = await readHorizon(handle.systemDb);
     const horizon = await time(300, () => readHorizon(handle.systemDb));
     const read = await time(300, (i) => readEventsAfter(handle.systemDb, fromPosition + (i % 100) * 3, fromPosition + (i % 100) * 3 + 4, 500));
+    const pump = await time(300, (i) => readFinalEventsAfter(handle.systemDb, fromPosition + (i % 100) * 3, 3));
     const events: TicketEvent[] = (await readEventsAfter(handle.systemDb, fromPosition, horizonNow, 500)).filter((e) => e.kind === 'message.created');
     const subscribers: Subscriber[] = [...fixtures.customers.map((c) => ({ userId: c.id, teamRole: null })), ...fixtures.agents.map((a) => ({ userId: a.id, teamRole: 'agent' as const }))];
     let deliveries = 0;
@@ -496,6 +508,7 @@ async function profileHub(url: string, fixtures: Fixtures, fromPosition: number)
     const frameBytes = bytes / Math.max(1, deliveries);
     return {
       horizon,
+      pump,
       read,
       events: events.length,
       subscribers: subscribers.length,
@@ -727,6 +740,7 @@ async function main(): Promise<number> {
     log(`2. Posting throughput: ${writers} concurrent writers (closed loop), ${warmupSeconds} s warm-up + ${phaseSeconds} s measured per phase, order ${order.join(', ')}`);
     log('   on: sockets connected, hub running, event triggers enabled. off: sockets disconnected, the four *_record_event triggers disabled');
     log('   (the hub still runs and is rung after each post, but reads an empty log and has nobody to send to).');
+    log('   Before each phase: VACUUM (ANALYZE) of tickets, ticket_messages and ticket_events, and a CHECKPOINT (not timed), so every phase starts from the same storage state.');
     if (order.includes('control')) log('   control: "on" plus a NOTIFY inside every writing transaction (temporary AFTER INSERT trigger on ticket_messages calling pg_notify).');
     const experimentSql = await prepareExperiments(stats, experiments);
     if (order.includes('exp')) {
@@ -753,6 +767,7 @@ async function main(): Promise<number> {
       if (mode === 'control') await setNotifyControl(stats, true);
       if (mode === 'exp') await experimentSql.apply();
       try {
+        await resetStorage(stats);
         await settle(`phase ${phases.length + 1} (${mode})`);
         const before = await countMessages(stats);
         const position = await maxPosition(stats);
@@ -840,7 +855,7 @@ async function main(): Promise<number> {
     const hub = await profileHub(benchUrl, fixtures, startPosition);
     log();
     log('3. The hub\'s parts, measured in this process on the bench database after the load (no other load from this bench):');
-    log(`  one pump = private.event_horizon() p50 ${fixed(hub.horizon.p50, 3)} p99 ${fixed(hub.horizon.p99, 3)} ms + events after a position p50 ${fixed(hub.read.p50, 3)} p99 ${fixed(hub.read.p99, 3)} ms (round trips on an idle pooled connection)`);
+    log(`  one pump (live-hub.ts: private.final_events_after, the horizon and the read in one round trip) p50 ${fixed(hub.pump.p50, 3)} p99 ${fixed(hub.pump.p99, 3)} ms; as two round trips it was private.event_horizon() p50 ${fixed(hub.horizon.p50, 3)} p99 ${fixed(hub.horizon.p99, 3)} ms + events after a position p50 ${fixed(hub.read.p50, 3)} p99 ${fixed(hub.read.p99, 3)} ms (on an idle pooled connection)`);
     log(
       `  fan-out of one message.created event to ${hub.subscribers} subscribers (${fixed(hub.deliveriesPerEvent, 1)} recipients, ${fixed(hub.frameBytes, 0)}-byte frames), median of 15 passes over ${hub.events} real events, sockets excluded:`,
     );

@@ -3,7 +3,8 @@
  * writer is ever open while a reader looks). A reader that has read every event below
  * private.event_horizon() must never later find another one there: no event may commit below a
  * horizon already handed out. Writers here hold their position for a random while, some write
- * two events, some roll back, and a reader keeps asking for the horizon as the live hub does.
+ * two events, some roll back; one reader keeps asking for the horizon, another reads as the live
+ * hub does (private.final_events_after: the horizon and the events below it in one call).
  */
 import { randomUUID } from 'node:crypto';
 import postgres from 'postgres';
@@ -71,12 +72,25 @@ describe.runIf(process.env.DATABASE_URL)('the event horizon on postgres', () => 
       }
     };
 
-    const reading = reader();
+    // And a reader as the live hub reads: the horizon and the events below it in one call.
+    const pumped: bigint[] = [];
+    const pumpOnce = async () => {
+      const after = pumped.at(-1) ?? BigInt(start);
+      const rows = await client<{ position: string }[]>`select position::text from private.final_events_after(${after.toString()}, 50)`;
+      pumped.push(...rows.map((r) => BigInt(r.position)));
+      return rows.length;
+    };
+    const pumper = async () => {
+      while (writing) await pumpOnce();
+    };
+
+    const reading = Promise.all([reader(), pumper()]);
     await Promise.all(ticketIds.map(writer));
     writing = false;
     await reading;
+    while ((await pumpOnce()) > 0);
 
-    const finalPositions = (await client<{ position: string }[]>`select position::text from ticket_events where position > ${start} order by position`).map((r) => BigInt(r.position));
+    const finalPositions = (await client<{ p: string }[]>`select position::text as p from ticket_events where position > ${start} order by position`).map((r) => BigInt(r.p));
     const belowAtEnd = (horizon: bigint) => finalPositions.filter((p) => p < horizon).length;
     const late = seen.filter((s) => belowAtEnd(s.horizon) !== s.below);
     console.info(
@@ -88,6 +102,8 @@ describe.runIf(process.env.DATABASE_URL)('the event horizon on postgres', () => 
     // The reader was really among the writers: it saw the horizon move many times.
     expect(new Set(seen.map((s) => s.horizon)).size).toBeGreaterThan(20);
     expect(late).toEqual([]);
+    // The hub's reader got every committed event exactly once, in order, none it should not have.
+    expect(pumped).toEqual(finalPositions);
     // And the horizon caught up with everything once the writers were done.
     const { horizon: last } = (await client<{ horizon: string }[]>`select private.event_horizon()::text as horizon`)[0]!;
     expect(belowAtEnd(BigInt(last))).toBe(finalPositions.length);
