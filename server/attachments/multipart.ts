@@ -15,6 +15,7 @@ import { StorageError, type AttachmentStorage } from '../storage/types.ts';
 import { fileTooLarge, UploadInspector, type Inspection } from './inspect.ts';
 import { sanitizeFileName } from './names.ts';
 import type { AttachmentType } from './types.ts';
+import { noteStreamedBytes } from '../http/streamed-garbage.ts';
 
 /** The form field files are sent in. */
 export const filesField = 'files';
@@ -210,6 +211,7 @@ function countedBody(body: IncomingMessage | ReadableStream<Uint8Array>, max: nu
     const counter = new Transform({
       transform(chunk: Buffer, _encoding, callback) {
         total += chunk.length;
+        noteStreamedBytes(chunk.length);
         callback(total > max ? over() : null, chunk);
       },
     });
@@ -241,6 +243,7 @@ function countedBody(body: IncomingMessage | ReadableStream<Uint8Array>, max: nu
           return;
         }
         total += value.byteLength;
+        noteStreamedBytes(value.byteLength);
         if (total > max) {
           this.destroy(over());
           return;

@@ -18,6 +18,7 @@ import https from 'node:https';
 import { join } from 'node:path';
 import { Transform, type Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
+import { noteStreamedBytes } from '../http/streamed-garbage.ts';
 import { canonicalQuery, emptyPayloadHash, encodePath, signRequest, type S3Credentials } from './sigv4.ts';
 import { isStorageKey, newStorageKey, StorageError, StorageNotFoundError, type AttachmentStorage, type ByteRange, type ObjectInfo, type StoredObject } from './types.ts';
 
@@ -128,7 +129,7 @@ export function createS3Storage(options: S3StorageOptions): AttachmentStorage & 
           key: prefix + key,
           headers: { 'content-length': String(size), 'content-type': 'application/octet-stream' },
           payloadHash: hash.digest('hex'),
-          body: createReadStream(spool),
+          body: freedAsSent(createReadStream(spool)),
         });
         if (response.statusCode !== 200) throw await failure('PUT', response);
         response.resume();
@@ -212,4 +213,16 @@ function unescapeXml(text: string): string {
     if (entity[0] === '#') return String.fromCodePoint(entity[1] === 'x' || entity[1] === 'X' ? parseInt(entity.slice(2), 16) : parseInt(entity.slice(1), 10));
     return named[entity.toLowerCase()] ?? '';
   });
+}
+
+/** The spool read back for the PUT: each chunk read is garbage once sent (server/http/streamed-garbage.ts). */
+function freedAsSent(spool: Readable): Readable {
+  const counted = new Transform({
+    transform(chunk: Buffer, _encoding, callback) {
+      noteStreamedBytes(chunk.length);
+      callback(null, chunk);
+    },
+  });
+  spool.on('error', (error) => counted.destroy(error));
+  return spool.pipe(counted);
 }

@@ -33,6 +33,7 @@
  *   BENCH_API_QUIET_WAIT         seconds the whole bench may spend waiting for other load to stop (default 180).
  *   BENCH_API_EXPLAIN=1          also print the EXPLAIN (ANALYZE, BUFFERS) plans of the list and thread queries.
  *   BENCH_API_CPU_PROF=<dir>     run the server with --cpu-prof, writing its profile to <dir>.
+ *   BENCH_API_NODE_FLAGS         the server's Node flags instead of `npm start`'s (package.json), e.g. "" for none.
  *   DATABASE_PREPARED_STATEMENTS=false  A/B: the server without named statements (passed through to it).
  *   BENCH_API_POST_RATE          offered req/s of post-paced (default 300; 0 leaves the scenario out).
  *   BENCH_API_KEEP_DB=1          keep the bench database at the end (its name is printed).
@@ -63,7 +64,7 @@ import { intFromEnv } from './support/env.ts';
 import { machineSummary } from './support/machine.ts';
 import { mulberry32 } from './support/random.ts';
 import { messageTextCount, messageTextsSql, ticketTitleCount, ticketTitlesSql } from './support/seed-texts.ts';
-import { benchServerEnv, freePort, logServerStderr, startServerOnPort, type ServerProcess } from './support/server-process.ts';
+import { benchServerEnv, freePort, logServerStderr, npmStartNodeFlags, startServerOnPort, type ServerProcess } from './support/server-process.ts';
 import { postgresSummary } from './support/postgres-summary.ts';
 import { query } from './support/sql-rows.ts';
 import { latencyDistribution, sampleLatencies, summarize, type LatencyDistribution } from './support/stats.ts';
@@ -231,12 +232,18 @@ async function loadFixtures(db: Database, secret: string): Promise<FixtureCustom
 // ---------------------------------------------------------------------------------------------
 // Child processes: the server, the load generator.
 
+/** The server's Node flags: `npm start`'s (package.json) unless BENCH_API_NODE_FLAGS says otherwise ("" for none). */
+const serverNodeFlags = (): string[] => {
+  const flagsText = process.env.BENCH_API_NODE_FLAGS;
+  return flagsText === undefined ? npmStartNodeFlags(projectRoot) : flagsText.split(/\s+/).filter(Boolean);
+};
+
 /** BENCH_API_CPU_PROF=<dir>: the server writes a V8 CPU profile there when it stops (open it in Chrome DevTools). */
 async function startServer(port: number, env: NodeJS.ProcessEnv): Promise<ServerProcess> {
   const profileDir = process.env.BENCH_API_CPU_PROF?.trim();
   return startServerOnPort({
     entry: serverEntry,
-    nodeFlags: profileDir ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] : [],
+    nodeFlags: [...serverNodeFlags(), ...(profileDir ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] : [])],
     cwd: projectRoot,
     env,
     port,
@@ -723,7 +730,7 @@ async function main(): Promise<number> {
     const port = await freePort();
     server = await startServer(port, benchServerEnv({ databaseUrl: bench.url, port, secret, poolSize }));
     const serverPid = server.child.pid!;
-    log(`Server: node tests/bench/api-bench-server.ts (pid ${serverPid}) on ${server.baseUrl}, DATABASE_POOL_SIZE=${poolSize}, LOG_LEVEL=warn, rate limits off`);
+    log(`Server: node ${[...serverNodeFlags(), ""].join(" ")}tests/bench/api-bench-server.ts (pid ${serverPid}) on ${server.baseUrl}, DATABASE_POOL_SIZE=${poolSize}, LOG_LEVEL=warn, rate limits off`);
     for (const note of await sanityCheck(server.baseUrl, customers)) log(`  sanity: ${note}`);
 
     stats = postgres(bench.url, { max: 1, onnotice: () => {}, connection: { application_name: 'ticket-widget-bench-api-stats' } });

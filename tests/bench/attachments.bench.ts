@@ -23,13 +23,15 @@
  * What the growth is made of: the request body's chunks. Node's HTTP parser hands each one over
  * in a fresh Buffer (a copy out of its read buffer); the streaming path after it copies nothing
  * (busboy slices, the inspector and the writers pass the same bytes on), so the server allocates
- * about one byte per byte uploaded, all of it dead as soon as it is on disk. V8 frees that memory
- * only when it collects the small Buffer objects that own it: at a scavenge of the young
- * generation, or at a full collection, which it starts once about 64 MB of such external memory
- * has piled up. On a machine with a few GB of heap limit V8 sizes the young generation at up to
- * 64 MB per semi-space, so scavenges are rare during an upload and the growth runs up to that
- * 64 MB. A smaller young generation (--max-semi-space-size=4) scavenges often enough to free
- * them, at a cost in CPU per API request: compare with --node-options.
+ * about one byte per byte uploaded, all of it dead as soon as it is on disk (for S3, once more when
+ * the spooled file is read back for the PUT). V8 frees that memory only when it collects the small
+ * Buffer objects that own it: at a scavenge of the young generation, or at a full collection,
+ * which it starts once about 64 MB of such external memory has piled up; with the large young
+ * generation of a machine with a few GB of heap, scavenges are rare while uploads are all that
+ * runs, so the growth ran up to that 64 MB. The server now asks for a scavenge after every 8 MB
+ * streamed (server/http/streamed-garbage.ts). A smaller young generation for the whole process
+ * (--node-options="--max-semi-space-size=8") does it too, but bench:api measured it costing every
+ * API request 15-45% more server CPU.
  */
 import { createHash, randomBytes, randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
