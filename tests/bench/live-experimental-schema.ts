@@ -23,11 +23,44 @@ export interface SchemaExperiment {
 }
 
 /**
- * None at present. The four measured here before (drop the unread created_at index, find a bare
+ * Two measurement-only probes (they break the log; never a migration). The four measured here before (drop the unread created_at index, find a bare
  * activity bump by comparing rows, a shared position barrier, one sender look-up) shipped as
  * migrations 0014 and 0015. Add the next proposal here to measure it before writing its migration.
  */
-export const schemaExperiments: SchemaExperiment[] = [];
+export const schemaExperiments: SchemaExperiment[] = [
+  {
+    name: 'no-barrier-unsafe',
+    why: 'MEASUREMENT ONLY, breaks the horizon: positions taken without the shared barrier, to see what the barrier costs writers',
+    replaces: { functions: ['private.next_event_position()'], indexes: [] },
+    sql: `
+CREATE OR REPLACE FUNCTION private.next_event_position() RETURNS bigint
+LANGUAGE plpgsql SET search_path = '' AS $$
+DECLARE
+  position bigint;
+BEGIN
+  IF nullif(pg_catalog.current_setting('ticket_widget.first_event_position', true), '') IS NOT NULL THEN
+    RETURN pg_catalog.nextval('private.ticket_event_position_seq');
+  END IF;
+  position := pg_catalog.nextval('private.ticket_event_position_seq');
+  PERFORM pg_catalog.pg_advisory_xact_lock(position);
+  PERFORM pg_catalog.set_config('ticket_widget.first_event_position', position::text, true);
+  RETURN position;
+END
+$$;`,
+  },
+  {
+    name: 'no-event-row-unsafe',
+    why: 'MEASUREMENT ONLY, records nothing: the triggers run and build their payloads, but no event row is written and no position taken',
+    replaces: { functions: ['private.record_event(uuid, uuid, text, boolean, jsonb)'], indexes: [] },
+    sql: `
+CREATE OR REPLACE FUNCTION private.record_event(ticket uuid, customer uuid, event_kind text, internal boolean, event_payload jsonb) RETURNS void
+LANGUAGE plpgsql SECURITY DEFINER SET search_path = '' AS $$
+BEGIN
+  RETURN;
+END
+$$;`,
+  },
+];
 
 /** The experiments BENCH_LIVE_EXPERIMENTAL_SQL names: `all`, or a comma list of names. */
 export function experimentsFromEnv(value: string | undefined): SchemaExperiment[] {
