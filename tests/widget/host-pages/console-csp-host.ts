@@ -1,28 +1,13 @@
 /**
- * Runs inside the console's strict-CSP host page (served by the test server on its own origin):
- * records every CSP or Trusted Types violation and uncaught error, signs in with the email and
- * password the framing test put in the URL's hash, and walks the console the way an admin would:
- * the live list with a tagged ticket, that ticket's detail (thread with an internal note, tags in
- * their colours, metadata fields), then the template editor's form with the tags' colours. Every
- * tag colour is set from script. It posts what it saw to the test page that framed it.
+ * Runs inside the console's strict-CSP host page (served by the test server on its own origin),
+ * with csp-host-probe.ts recording every CSP or Trusted Types violation and uncaught error: signs
+ * in with the email and password the framing test put in the URL's hash, and walks the console
+ * the way an admin would: the live list with a tagged ticket, that ticket's detail (thread with an
+ * internal note, tags in their colours, metadata fields), then the template editor's form with
+ * the tags' colours. Every tag colour is set from script. It posts what it saw to the test page that framed it.
  */
 import type { TicketConsole } from '../../../widget/ticket-console.ts';
-
-const violations: string[] = [];
-const errors: string[] = [];
-document.addEventListener('securitypolicyviolation', (event) => violations.push(`${event.violatedDirective}: ${event.blockedURI || event.sample}`), true);
-addEventListener('error', (event) => errors.push(String(event.message)));
-addEventListener('unhandledrejection', (event) => errors.push(String(event.reason)));
-
-const until = async <T>(check: () => T | null | undefined | false, what: string, timeoutMs = 10_000): Promise<T> => {
-  const started = Date.now();
-  for (;;) {
-    const value = check();
-    if (value) return value;
-    if (Date.now() - started > timeoutMs) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 25));
-  }
-};
+import { reportToFramer, until } from './csp-host-probe.ts';
 
 /** The open shadow root of the element at `selector` in `root`, once it is there. */
 const shadowOf = (root: ParentNode, selector: string) => until(() => root.querySelector(selector)?.shadowRoot, selector);
@@ -70,7 +55,4 @@ async function run() {
   return { listed, opened, admin, adopted: element.shadowRoot!.adoptedStyleSheets.length > 0 };
 }
 
-run().then(
-  (result) => parent.postMessage({ type: 'console-csp-host', ok: true, ...result, violations, errors }, '*'),
-  (error: unknown) => parent.postMessage({ type: 'console-csp-host', ok: false, failure: String(error), violations, errors }, '*'),
-);
+reportToFramer('console-csp-host', run());

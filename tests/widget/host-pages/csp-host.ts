@@ -1,26 +1,11 @@
 /**
- * Runs inside the strict-CSP host page (served by the test server on its own origin): records
- * every CSP or Trusted Types violation and uncaught error, signs a customer in, opens a ticket
- * through the widget's own form (an attachment included), waits for it live, and posts what
- * happened to the test page that framed it.
+ * Runs inside the strict-CSP host page (served by the test server on its own origin), with
+ * csp-host-probe.ts recording every CSP or Trusted Types violation and uncaught error: signs a
+ * customer in, opens a ticket through the widget's own form (an attachment included), waits for
+ * it live, and posts what happened to the test page that framed it.
  */
 import type { TicketWidget } from '../../../widget/ticket-widget.ts';
-
-const violations: string[] = [];
-const errors: string[] = [];
-document.addEventListener('securitypolicyviolation', (event) => violations.push(`${event.violatedDirective}: ${event.blockedURI || event.sample}`), true);
-addEventListener('error', (event) => errors.push(String(event.message)));
-addEventListener('unhandledrejection', (event) => errors.push(String(event.reason)));
-
-const until = async <T>(check: () => T | null | undefined | false, what: string, timeoutMs = 10_000): Promise<T> => {
-  const started = Date.now();
-  for (;;) {
-    const value = check();
-    if (value) return value;
-    if (Date.now() - started > timeoutMs) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 25));
-  }
-};
+import { reportToFramer, until } from './csp-host-probe.ts';
 
 async function run() {
   await customElements.whenDefined('ticket-widget');
@@ -43,7 +28,4 @@ async function run() {
   return { title, trustedTypes: typeof (window as { trustedTypes?: unknown }).trustedTypes === 'object' };
 }
 
-run().then(
-  (result) => parent.postMessage({ type: 'csp-host', ok: true, ...result, violations, errors }, '*'),
-  (error: unknown) => parent.postMessage({ type: 'csp-host', ok: false, failure: String(error), violations, errors }, '*'),
-);
+reportToFramer('csp-host', run());
