@@ -6,15 +6,13 @@
  * around the outage reaches each live subscriber exactly once, in order, and every reply the
  * writers sent is stored exactly once.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import type postgres from 'postgres';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AnswerTally, call, eventually, newAgent, newCustomer, postReplyUntilStored } from '../support/fault-client.ts';
 import { startLiveSubscriber } from '../support/live-subscriber.ts';
-import { startServerChild, type ServerChild } from '../support/server-child.ts';
-import { clusterUnavailableReason, startThrowawayCluster, type ThrowawayCluster } from '../support/throwaway-cluster.ts';
+import type { ServerChild } from '../support/server-child.ts';
+import { startFaultRig } from '../support/fault-rig.ts';
+import { clusterUnavailableReason, type ThrowawayCluster } from '../support/throwaway-cluster.ts';
 
 const unavailable = clusterUnavailableReason();
 if (unavailable) console.log(`faults/database-outage: skipped: ${unavailable}`);
@@ -23,21 +21,13 @@ describe.skipIf(unavailable)('the database goes away and comes back', () => {
   let cluster: ThrowawayCluster;
   let server: ServerChild;
   let admin: postgres.Sql;
-  const dataDir = mkdtempSync(join(tmpdir(), 'tw-faults-outage-'));
+  let closeRig: (() => Promise<void>) | undefined;
 
   beforeAll(async () => {
-    cluster = await startThrowawayCluster();
-    const databaseUrl = await cluster.createDatabase('outage');
     // The fallback poll is a minute away: only the doorbell (the listener, re-subscribed) or the server's own writes can deliver in time.
-    server = await startServerChild({ databaseUrl, dataDir, env: { LIVE_POLL_MS: '60000', DATABASE_POOL_SIZE: '4' } });
-    admin = cluster.admin('outage');
+    ({ cluster, server, admin, close: closeRig } = await startFaultRig('outage', { LIVE_POLL_MS: '60000', DATABASE_POOL_SIZE: '4' }));
   }, 180_000);
-  afterAll(async () => {
-    await admin?.end({ timeout: 1 }).catch(() => {});
-    await server?.stop();
-    await cluster?.destroy();
-    rmSync(dataDir, { recursive: true, force: true });
-  });
+  afterAll(() => closeRig?.());
 
   for (const fault of ['stopped', 'killed'] as const) {
     it(`answers 503 while the database is ${fault}, recovers without a restart, and every event reaches every subscriber exactly once`, async () => {

@@ -5,16 +5,14 @@
  * and exits 0.
  */
 import { request } from 'node:http';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import type postgres from 'postgres';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CloseCode } from '../../../server/live/close-codes.ts';
 import { call, newCustomer } from '../support/fault-client.ts';
 import { startLiveSubscriber } from '../support/live-subscriber.ts';
-import { startServerChild, type ServerChild } from '../support/server-child.ts';
-import { clusterUnavailableReason, startThrowawayCluster, type ThrowawayCluster } from '../support/throwaway-cluster.ts';
+import type { ServerChild } from '../support/server-child.ts';
+import { startFaultRig } from '../support/fault-rig.ts';
+import { clusterUnavailableReason, type ThrowawayCluster } from '../support/throwaway-cluster.ts';
 
 const unavailable = clusterUnavailableReason();
 if (unavailable) console.log(`faults/graceful-shutdown: skipped: ${unavailable}`);
@@ -61,20 +59,12 @@ describe.skipIf(unavailable)('graceful shutdown on SIGTERM', () => {
   let cluster: ThrowawayCluster;
   let server: ServerChild;
   let admin: postgres.Sql;
-  const dataDir = mkdtempSync(join(tmpdir(), 'tw-faults-sigterm-'));
+  let closeRig: (() => Promise<void>) | undefined;
 
   beforeAll(async () => {
-    cluster = await startThrowawayCluster();
-    const databaseUrl = await cluster.createDatabase('sigterm');
-    server = await startServerChild({ databaseUrl, dataDir });
-    admin = cluster.admin('sigterm');
+    ({ cluster, server, admin, close: closeRig } = await startFaultRig('sigterm'));
   }, 180_000);
-  afterAll(async () => {
-    await admin?.end({ timeout: 1 });
-    await server?.stop();
-    await cluster?.destroy();
-    rmSync(dataDir, { recursive: true, force: true });
-  });
+  afterAll(() => closeRig?.());
 
   it('stops accepting, finishes the upload in flight, closes live sockets with 1001, and exits 0', async () => {
     const customer = await newCustomer();

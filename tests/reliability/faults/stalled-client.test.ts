@@ -5,17 +5,15 @@
  * unread on the server (so the server's memory for it stays bounded); it can reconnect and resume.
  */
 import { readFileSync } from 'node:fs';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import type postgres from 'postgres';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CloseCode } from '../../../server/live/close-codes.ts';
 import WebSocket from 'ws';
 import { call, newAgent } from '../support/fault-client.ts';
 import { startLiveSubscriber } from '../support/live-subscriber.ts';
-import { startServerChild, type ServerChild } from '../support/server-child.ts';
-import { clusterUnavailableReason, startThrowawayCluster, type ThrowawayCluster } from '../support/throwaway-cluster.ts';
+import type { ServerChild } from '../support/server-child.ts';
+import { startFaultRig } from '../support/fault-rig.ts';
+import { clusterUnavailableReason, type ThrowawayCluster } from '../support/throwaway-cluster.ts';
 
 const unavailable = clusterUnavailableReason();
 if (unavailable) console.log(`faults/stalled-client: skipped: ${unavailable}`);
@@ -32,20 +30,12 @@ describe.skipIf(unavailable)('a stalled live client', () => {
   let cluster: ThrowawayCluster;
   let server: ServerChild;
   let admin: postgres.Sql;
-  const dataDir = mkdtempSync(join(tmpdir(), 'tw-faults-stalled-'));
+  let closeRig: (() => Promise<void>) | undefined;
 
   beforeAll(async () => {
-    cluster = await startThrowawayCluster();
-    const databaseUrl = await cluster.createDatabase('stalled');
-    server = await startServerChild({ databaseUrl, dataDir, env: { LIVE_MAX_BUFFERED_BYTES: String(maxBufferedBytes) } });
-    admin = cluster.admin('stalled');
+    ({ cluster, server, admin, close: closeRig } = await startFaultRig('stalled', { LIVE_MAX_BUFFERED_BYTES: String(maxBufferedBytes) }));
   }, 180_000);
-  afterAll(async () => {
-    await admin?.end({ timeout: 1 });
-    await server?.stop();
-    await cluster?.destroy();
-    rmSync(dataDir, { recursive: true, force: true });
-  });
+  afterAll(() => closeRig?.());
 
   it('does not hold the others back, and is dropped with 4429 instead of buffering without bound', async () => {
     const agent = await newAgent(admin);

@@ -6,14 +6,12 @@
  * the pool heals, and a retry with the same Idempotency-Key stores the reply exactly once.
  */
 import { randomUUID } from 'node:crypto';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import type postgres from 'postgres';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AnswerTally, call, eventually, newCustomer, postReplyUntilStored, type FaultUser } from '../support/fault-client.ts';
-import { startServerChild, type ServerChild } from '../support/server-child.ts';
-import { clusterUnavailableReason, startThrowawayCluster, type ThrowawayCluster } from '../support/throwaway-cluster.ts';
+import type { ServerChild } from '../support/server-child.ts';
+import { startFaultRig } from '../support/fault-rig.ts';
+import { clusterUnavailableReason, type ThrowawayCluster } from '../support/throwaway-cluster.ts';
 import { idleInTransaction, installWriteAudit, witnessedWrites, writesOutsideTheirClaims } from '../support/write-audit.ts';
 
 const unavailable = clusterUnavailableReason();
@@ -23,21 +21,13 @@ describe.skipIf(unavailable)('backends terminated inside open transactions', () 
   let cluster: ThrowawayCluster;
   let server: ServerChild;
   let admin: postgres.Sql;
-  const dataDir = mkdtempSync(join(tmpdir(), 'tw-faults-kill-'));
+  let closeRig: (() => Promise<void>) | undefined;
 
   beforeAll(async () => {
-    cluster = await startThrowawayCluster();
-    const databaseUrl = await cluster.createDatabase('terminated');
-    server = await startServerChild({ databaseUrl, dataDir, env: { DATABASE_POOL_SIZE: '4' } });
-    admin = cluster.admin('terminated');
+    ({ cluster, server, admin, close: closeRig } = await startFaultRig('terminated', { DATABASE_POOL_SIZE: '4' }));
     await installWriteAudit(admin);
   }, 180_000);
-  afterAll(async () => {
-    await admin?.end({ timeout: 1 }).catch(() => {});
-    await server?.stop();
-    await cluster?.destroy();
-    rmSync(dataDir, { recursive: true, force: true });
-  });
+  afterAll(() => closeRig?.());
 
   /** Opens a ticket as a client would: once more after a 503 (the first query on a reconnected connection may fail, see the closing note of lost-transaction.test.ts). */
   async function openTicket(customer: FaultUser, title: string): Promise<string> {

@@ -6,14 +6,12 @@
  * `unavailable` in the error shape — none hangs, and the pool serves reads again afterwards.
  */
 import { randomUUID } from 'node:crypto';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import type postgres from 'postgres';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AnswerTally, call, eventually, newCustomer, type Answer, type FaultUser } from '../support/fault-client.ts';
-import { startServerChild, type ServerChild } from '../support/server-child.ts';
-import { clusterUnavailableReason, startThrowawayCluster, type ThrowawayCluster } from '../support/throwaway-cluster.ts';
+import type { ServerChild } from '../support/server-child.ts';
+import { startFaultRig } from '../support/fault-rig.ts';
+import { clusterUnavailableReason, type ThrowawayCluster } from '../support/throwaway-cluster.ts';
 import { idleInTransaction } from '../support/write-audit.ts';
 
 const unavailable = clusterUnavailableReason();
@@ -31,20 +29,12 @@ describe.skipIf(unavailable)('backends terminated under readers', () => {
   let cluster: ThrowawayCluster;
   let server: ServerChild;
   let admin: postgres.Sql;
-  const dataDir = mkdtempSync(join(tmpdir(), 'tw-faults-read-kill-'));
+  let closeRig: (() => Promise<void>) | undefined;
 
   beforeAll(async () => {
-    cluster = await startThrowawayCluster();
-    const databaseUrl = await cluster.createDatabase('readers');
-    server = await startServerChild({ databaseUrl, dataDir, env: { DATABASE_POOL_SIZE: '4' } });
-    admin = cluster.admin('readers');
+    ({ cluster, server, admin, close: closeRig } = await startFaultRig('readers', { DATABASE_POOL_SIZE: '4' }));
   }, 180_000);
-  afterAll(async () => {
-    await admin?.end({ timeout: 1 }).catch(() => {});
-    await server?.stop();
-    await cluster?.destroy();
-    rmSync(dataDir, { recursive: true, force: true });
-  });
+  afterAll(() => closeRig?.());
 
   /** Sets up a customer's ticket with a short thread before the storm. */
   async function customerWithThread(n: number): Promise<{ customer: FaultUser; ticketId: string }> {
