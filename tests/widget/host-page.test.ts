@@ -6,17 +6,7 @@
 /// <reference types="mocha" />
 import { expect, fixture, html } from '@open-wc/testing';
 import type { TicketWidget } from '../../widget/ticket-widget.ts';
-import { deep, deepAll, openTicket, server, until, viewReady } from './support/browser.ts';
-
-interface CspReport {
-  type: 'csp-host';
-  ok: boolean;
-  title?: string;
-  trustedTypes?: boolean;
-  failure?: string;
-  violations: string[];
-  errors: string[];
-}
+import { deep, deepAll, openTicket, runHostPage, server, until, viewReady } from './support/browser.ts';
 
 describe('on a host page', () => {
   let url: string;
@@ -27,28 +17,13 @@ describe('on a host page', () => {
 
   it("works on a page with default-src 'self'; script-src 'self'; style-src 'self'; require-trusted-types-for 'script', with no violation", async function () {
     this.timeout(30_000);
-    const frame = document.createElement('iframe');
-    frame.style.cssText = 'width: 400px; height: 600px; border: 0;';
-    const report = new Promise<CspReport>((resolve) =>
-      addEventListener('message', function listen(event: MessageEvent<CspReport>) {
-        if (event.data?.type !== 'csp-host') return;
-        removeEventListener('message', listen);
-        resolve(event.data);
-      }),
-    );
-    frame.src = `${url}/__test/csp-host.html`;
-    document.body.append(frame);
-    try {
-      const result = await report;
-      expect(result.failure, 'the page ran to the end').to.equal(undefined);
-      expect(result.violations, 'CSP and Trusted Types violations').to.deep.equal([]);
-      expect(result.errors, 'uncaught errors').to.deep.equal([]);
-      expect(result.ok).to.equal(true);
-      expect(result.trustedTypes).to.equal(true);
-      expect(result.title).to.equal('From a strict page');
-    } finally {
-      frame.remove();
-    }
+    const result = await runHostPage(`${url}/__test/csp-host.html`, 'csp-host', 'width: 400px; height: 600px; border: 0;');
+    expect(result.failure, 'the page ran to the end').to.equal(undefined);
+    expect(result.violations, 'CSP and Trusted Types violations').to.deep.equal([]);
+    expect(result.errors, 'uncaught errors').to.deep.equal([]);
+    expect(result.ok).to.equal(true);
+    expect(result.trustedTypes).to.equal(true);
+    expect(result.title).to.equal('From a strict page');
   });
 
   it('holds two widgets on one page, each with its own customer, locale and connection', async () => {

@@ -8,7 +8,7 @@
 /// <reference types="mocha" />
 import { expect } from '@open-wc/testing';
 import { executeServerCommand, sendKeys, setViewport } from '@web/test-runner-commands';
-import { cardOf, deep, deepActiveElement, detailOf, fill, listReady, mountConsole, openConsole, openTicket, server, setSearch, team, uniqueWord, until, workspaceOf } from '../support/console-browser.ts';
+import { cardOf, deep, deepActiveElement, detailOf, fill, listReady, mountConsole, openConsole, openTicket, runHostPage, server, setSearch, team, uniqueWord, until, workspaceOf } from '../support/console-browser.ts';
 
 const sessionKeyOf = (url: string) => `ticket-console:v1:${new URL(url).origin}:session`;
 
@@ -166,19 +166,12 @@ describe('<ticket-console> shell', () => {
     await server.call('POST', `/tickets/${ticket.id}/messages`, admin.token, { message: 'Looking into it', isInternal: true });
     const tag = await server.call('POST', '/tags', admin.token, { name: `strict-${word}`, color: '#0a7d52' });
     await server.call('PUT', `/tickets/${ticket.id}/tags/${tag.body.id}`, admin.token);
-    const frame = document.createElement('iframe');
-    frame.style.cssText = 'width: 1000px; height: 700px; border: 0;';
-    const report = new Promise<Record<string, any>>((resolve) =>
-      addEventListener('message', function listen(event: MessageEvent) {
-        if (event.data?.type !== 'console-csp-host') return;
-        removeEventListener('message', listen);
-        resolve(event.data);
-      }),
-    );
-    frame.src = `${url}/__test/console-csp-host.html?q=${word}#${new URLSearchParams({ email: admin.email, password, tag: tag.body.id })}`;
-    document.body.append(frame);
     try {
-      const result = await report;
+      const result = await runHostPage(
+        `${url}/__test/console-csp-host.html?q=${word}#${new URLSearchParams({ email: admin.email, password, tag: tag.body.id })}`,
+        'console-csp-host',
+        'width: 1000px; height: 700px; border: 0;',
+      );
       expect(result.failure, 'the page ran to the end').to.equal(undefined);
       expect(result.violations, 'CSP and Trusted Types violations').to.deep.equal([]);
       expect(result.errors, 'uncaught errors').to.deep.equal([]);
@@ -187,7 +180,6 @@ describe('<ticket-console> shell', () => {
       expect(result.admin).to.deep.equal({ tagColor: 'rgb(10, 125, 82)' });
       expect(result.adopted).to.equal(true);
     } finally {
-      frame.remove();
       // The frame shared this page's HTTP cache and stored same-origin answers (no
       // Access-Control-Allow-Origin) for URLs every test asks for. Revalidating one of those from
       // here gets a 304 that carries no Access-Control-Allow-Origin either (hono/etag keeps only its

@@ -48,6 +48,39 @@ export async function until<T>(check: () => T | undefined | null | false | Promi
   }
 }
 
+/**
+ * What a strict-CSP host page reported (host-pages/csp-host-probe.ts): its own result, or the
+ * failure that stopped it, and every CSP or Trusted Types violation and uncaught error it saw.
+ */
+export interface HostPageReport {
+  type: string;
+  ok: boolean;
+  failure?: string;
+  violations: string[];
+  errors: string[];
+  [result: string]: unknown;
+}
+
+/** Frames the host page at `src` (`style` sizes the frame) and waits for its report of `type`; the frame is removed afterwards. */
+export async function runHostPage(src: string, type: string, style: string): Promise<HostPageReport> {
+  const frame = document.createElement('iframe');
+  frame.style.cssText = style;
+  const report = new Promise<HostPageReport>((resolve) =>
+    addEventListener('message', function listen(event: MessageEvent<HostPageReport>) {
+      if (event.data?.type !== type) return;
+      removeEventListener('message', listen);
+      resolve(event.data);
+    }),
+  );
+  frame.src = src;
+  document.body.append(frame);
+  try {
+    return await report;
+  } finally {
+    frame.remove();
+  }
+}
+
 /** Walks down through shadow roots: each selector is looked up in the previous match's shadow root. */
 export function deep<T extends Element = HTMLElement>(root: Element | Document | ShadowRoot, ...selectors: string[]): T | null {
   let current: Element | Document | ShadowRoot | null = root;

@@ -12,7 +12,7 @@ import type { ConsoleWorkspace } from '../../../widget/console/shell/console-wor
 import '../../../widget/ticket-console.ts';
 import { deep, server, until, type TestCustomer } from './browser.ts';
 
-export { deep, deepActiveElement, fill, openTicket, server, until, type TestCustomer } from './browser.ts';
+export { deep, deepActiveElement, fill, openTicket, runHostPage, server, until, type TestCustomer } from './browser.ts';
 
 export const team = {
   /** A team member who signs in with email and password. */
