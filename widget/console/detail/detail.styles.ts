@@ -4,25 +4,14 @@
  * console's --tc-* tokens, which <ticket-console> sets (shell/console-tokens.styles.ts).
  */
 import { css } from 'lit';
+import { consoleBaseStyles } from '../shell/console-base.styles.ts';
 
 export const detailStyles = css`
-  :host {
-    display: block;
-    box-sizing: border-box;
-    font-family: var(--tc-font);
-    font-size: 15px;
-    line-height: 1.45;
-    color: var(--tc-text);
-  }
-  *, *::before, *::after { box-sizing: inherit; }
-  [hidden] { display: none !important; }
+  ${consoleBaseStyles}
   h2, h3, h4, p, ul, ol, fieldset { margin: 0; padding: 0; }
   fieldset { border: none; min-inline-size: 0; }
-  ul, ol { list-style: none; }
-  :focus-visible { outline: 3px solid var(--tc-accent); outline-offset: 2px; }
   h2:focus, h3:focus { outline: none; }
   h3 { font-size: 15px; margin-block-end: 6px; }
-  button { font: inherit; color: inherit; cursor: pointer; }
   button:disabled { cursor: not-allowed; opacity: 0.65; }
   .button {
     border: 1px solid var(--tc-border);

@@ -4,23 +4,12 @@
  * --tc-* tokens <ticket-console> sets (console-tokens.styles.ts).
  */
 import { css } from 'lit';
+import { consoleBaseStyles } from './console-base.styles.ts';
 
 export const consoleStyles = css`
-  :host {
-    display: block;
-    box-sizing: border-box;
-    font-family: var(--tc-font);
-    font-size: 15px;
-    line-height: 1.45;
-    color: var(--tc-text);
-  }
-  *, *::before, *::after { box-sizing: inherit; }
-  [hidden] { display: none !important; }
+  ${consoleBaseStyles}
   h1, h2, h3, p, ul, ol { margin: 0; padding: 0; }
-  ul, ol { list-style: none; }
-  :focus-visible { outline: 3px solid var(--tc-accent); outline-offset: 2px; }
   h1:focus, h2:focus { outline: none; }
-  button { font: inherit; color: inherit; cursor: pointer; }
   button:disabled { cursor: not-allowed; opacity: 0.6; }
   .button {
     border: 1px solid var(--tc-border);
