@@ -10,8 +10,14 @@
  * body check (declared in the spec, applied in onResponse): a fast answer with the wrong rows
  * would be worthless. It prints `PHASE measure-start` / `PHASE measure-end` on stdout around the
  * measured run (the bench samples CPU time then) and writes its result as JSON to spec.resultPath.
+ *
+ * A spec with an offered rate is not run by autocannon: its `overallRate` lets each connection
+ * send its share of a second back to back when the second starts, so every second opens with a
+ * burst of the whole rate and the latency measured is the burst's drain time. The paced run
+ * (runPaced) spaces the requests evenly instead and times each from when it was due.
  */
 import { readFileSync, writeFileSync } from 'node:fs';
+import { Agent, request as httpRequest } from 'node:http';
 import { createRequire } from 'node:module';
 import { latencyDistribution, type LatencyDistribution } from './support/stats.ts';
 
@@ -41,7 +47,7 @@ export interface LoadSpec {
   /** One request list per connection; each connection loops over its own list. */
   perConnection: LoadRequest[][];
   /**
-   * Offered load in requests per second over all connections (autocannon's overallRate), or
+   * Offered load in requests per second over all connections, sent evenly spaced (runPaced), or
    * unset for a closed loop (each connection sends its next request as soon as its answer came).
    */
   overallRate?: number;
@@ -144,6 +150,108 @@ function record(tally: RunTally, statusCode: number, ms: number) {
   tally.statusCounts.set(statusCode, (tally.statusCounts.get(statusCode) ?? 0) + 1);
 }
 
+/** Checks a response's body against its request's check, into the run's tally. */
+function checkInto(tally: RunTally, spec: LoadSpec, request: LoadRequest, status: number, body: string) {
+  if (!request.check || status !== spec.expectStatus) return;
+  tally.checked++;
+  const problem = checkBody(request.check, body);
+  if (problem) {
+    tally.badBodies++;
+    if (tally.badBodyExamples.length < 5) tally.badBodyExamples.push(problem);
+  }
+}
+
+interface PacedOutcome {
+  errors: number;
+  timeouts: number;
+}
+
+/**
+ * An open loop at spec.overallRate: request k is due at start + k / rate and goes to connection
+ * k mod connections (one keep-alive socket each, one request in flight each). A request whose
+ * connection is still busy when it is due waits for it, and every latency is counted from when
+ * the request was due, not from when it was sent, so a slow answer also counts against the
+ * requests it held up (no coordinated omission). Requests due after the run's end are not sent;
+ * the run ends when the last sent one is answered.
+ */
+function runPaced(spec: LoadSpec, seconds: number, tally: RunTally): Promise<PacedOutcome> {
+  const rate = spec.overallRate!;
+  const target = new URL(spec.url);
+  const outcome: PacedOutcome = { errors: 0, timeouts: 0 };
+  const connections = Array.from({ length: spec.connections }, (_, n) => ({
+    agent: new Agent({ keepAlive: true, maxSockets: 1 }),
+    requests: spec.perConnection[n]!,
+    next: 0,
+    busy: false,
+    waiting: [] as number[],
+  }));
+  type Connection = (typeof connections)[number];
+  const start = performance.now();
+  const end = start + seconds * 1000;
+  let due = 0;
+  let inFlight = 0;
+  let stopped = false;
+  return new Promise((resolve) => {
+    const finishIfDone = () => {
+      if (stopped && inFlight === 0 && connections.every((c) => c.waiting.length === 0)) {
+        for (const c of connections) c.agent.destroy();
+        resolve(outcome);
+      }
+    };
+    const send = (connection: Connection, dueAt: number) => {
+      connection.busy = true;
+      inFlight++;
+      const request = connection.requests[connection.next++ % connection.requests.length]!;
+      const done = (status: number | null, body: string) => {
+        if (status === null) outcome.errors++;
+        else {
+          record(tally, status, performance.now() - dueAt);
+          checkInto(tally, spec, request, status, body);
+        }
+        inFlight--;
+        connection.busy = false;
+        const queued = connection.waiting.shift();
+        if (queued !== undefined) send(connection, queued);
+        else finishIfDone();
+      };
+      const outgoing = httpRequest(
+        { host: target.hostname, port: target.port, path: request.path, method: request.method, headers: request.headers, agent: connection.agent, timeout: 10_000 },
+        (response) => {
+          const chunks: Buffer[] = [];
+          response.on('data', (chunk: Buffer) => chunks.push(chunk));
+          response.on('end', () => done(response.statusCode ?? 0, request.check ? Buffer.concat(chunks).toString('utf8') : ''));
+          response.on('error', () => done(null, ''));
+        },
+      );
+      outgoing.on('timeout', () => {
+        outcome.timeouts++;
+        outgoing.destroy(new Error('timeout'));
+      });
+      outgoing.on('error', () => done(null, ''));
+      outgoing.end(request.body);
+    };
+    const tick = () => {
+      const now = performance.now();
+      // Everything due by now goes out (or joins its connection's queue), then sleep until the next is due.
+      for (;;) {
+        const dueAt = start + (due * 1000) / rate;
+        if (dueAt > now || dueAt >= end) break;
+        const connection = connections[due % connections.length]!;
+        due++;
+        if (connection.busy) connection.waiting.push(dueAt);
+        else send(connection, dueAt);
+      }
+      if (start + (due * 1000) / rate >= end) {
+        stopped = true;
+        finishIfDone();
+        return;
+      }
+      setTimeout(tick, Math.max(0, start + (due * 1000) / rate - performance.now()));
+    };
+    tick();
+  });
+}
+
 /** One autocannon run over the spec's per-connection request lists. */
 function runOnce(spec: LoadSpec, seconds: number, tally: RunTally): Promise<AutocannonResult> {
   // The tally the body checks write to is the one of the run they belong to.
@@ -153,19 +261,7 @@ function runOnce(spec: LoadSpec, seconds: number, tally: RunTally): Promise<Auto
       path: request.path,
       headers: request.headers,
       ...(request.body !== undefined ? { body: request.body } : {}),
-      ...(request.check
-        ? {
-            onResponse: (status: number, body: string) => {
-              if (status !== spec.expectStatus) return;
-              tally.checked++;
-              const problem = checkBody(request.check!, body);
-              if (problem) {
-                tally.badBodies++;
-                if (tally.badBodyExamples.length < 5) tally.badBodyExamples.push(problem);
-              }
-            },
-          }
-        : {}),
+      ...(request.check ? { onResponse: (status: number, body: string) => checkInto(tally, spec, request, status, body) } : {}),
     })),
   );
   let next = 0;
@@ -177,7 +273,6 @@ function runOnce(spec: LoadSpec, seconds: number, tally: RunTally): Promise<Auto
         duration: seconds,
         pipelining: 1,
         timeout: 10,
-        ...(spec.overallRate ? { overallRate: spec.overallRate } : {}),
         // The requests of connection n: each client gets the next list when it is created.
         requests: perConnection[0],
         setupClient: (client: AutocannonClient) => {
@@ -199,14 +294,15 @@ async function main() {
   const spec = JSON.parse(readFileSync(specPath, 'utf8')) as LoadSpec;
   if (spec.perConnection.length < spec.connections) throw new Error(`${spec.title}: ${spec.perConnection.length} request lists for ${spec.connections} connections`);
 
+  const run = (seconds: number, tally: RunTally): Promise<PacedOutcome> => (spec.overallRate ? runPaced(spec, seconds, tally) : runOnce(spec, seconds, tally));
   const warm = newTally(1 << 14);
-  const warmResult = spec.warmupSeconds > 0 ? await runOnce(spec, spec.warmupSeconds, warm) : undefined;
+  const warmResult = spec.warmupSeconds > 0 ? await run(spec.warmupSeconds, warm) : undefined;
 
   const tally = newTally(1 << 17);
   console.log('PHASE measure-start');
   const cpuBefore = process.cpuUsage();
   const started = performance.now();
-  const result = await runOnce(spec, spec.durationSeconds, tally);
+  const result = await run(spec.durationSeconds, tally);
   const seconds = (performance.now() - started) / 1000;
   const cpu = process.cpuUsage(cpuBefore);
   console.log('PHASE measure-end');

@@ -13,8 +13,8 @@
  *   thread         GET /api/v1/tickets/:id/messages?limit=50 as the ticket's customer
  *   post           POST /api/v1/tickets/:id/messages as the ticket's customer (201)
  *   list-warm      diagnostic, not judged: the list with one customer per connection (user cache warm)
- *   post-paced     post again at a fixed offered rate (BENCH_API_POST_RATE req/s over the 50 connections,
- *                  autocannon overallRate): latency when the server is not saturated, beside the closed loop
+ *   post-paced     post again at a fixed offered rate (BENCH_API_POST_RATE req/s, evenly spaced over the 50
+ *                  connections, each timed from when it was due): latency when the server is not saturated
  *
  * Prints req/s, p50/p99, non-2xx and body-check failures per scenario, the ratio to the
  * ceiling, PASS/MISS against the issue's targets, where the CPU went, and a profile of each
@@ -902,8 +902,9 @@ function printResults(results: Aggregate[], connections: number, noisyRuns: stri
   }
   if (paced) {
     log(
-      `  post-paced offers ${paced.scenario.overallRate} req/s over the same ${connections} connections (autocannon overallRate): each connection` +
-        ` still waits for its answer, but below saturation they rarely queue, so its latency is the route's own under that load, not the queue's.`,
+      `  post-paced offers ${paced.scenario.overallRate} req/s evenly spaced over the same ${connections} connections (request k due at k ÷ rate, on` +
+        ` connection k mod ${connections}), each timed from when it was due, so a request held up behind a slow one counts its wait too.` +
+        ` Below saturation requests rarely queue, so its latency is the route's own under that load, not the queue's.`,
     );
   }
   const bad = results.filter((r) => r.non2xx > 0 || r.errors > 0 || r.badBodies > 0 || r.unexpectedStatus > 0);
