@@ -108,10 +108,20 @@ export function settledOnLoss<Q extends Promise<unknown>>(query: Q, state: Pipel
  * Ends the transaction, then returns the connection to the pool — unless the connection was lost:
  * postgres.js has closed it (and taken it back), so it is neither written to nor released.
  */
-export async function finish(connection: postgres.ReservedSql, state: PipelineState, statement: 'commit' | 'rollback'): Promise<void> {
+export function finish(connection: postgres.ReservedSql, state: PipelineState, statement: 'commit' | 'rollback'): Promise<void> {
+  return finishWith(connection, state, issueEnd(connection, statement));
+}
+
+/** COMMIT or ROLLBACK, written now (behind whatever was issued before it on the connection). */
+export function issueEnd(connection: postgres.ReservedSql, statement: 'commit' | 'rollback'): Promise<unknown> {
+  const end = connection.unsafe(statement).execute();
+  end.catch(() => {});
+  return end;
+}
+
+/** `finish` for an end already issued (issueEnd): waits for its answer, then returns the connection. */
+export async function finishWith(connection: postgres.ReservedSql, state: PipelineState, end: Promise<unknown>): Promise<void> {
   try {
-    const end = connection.unsafe(statement).execute();
-    end.catch(() => {});
     await settledOnLoss(end, state);
   } catch (error) {
     // Any other failure still ended the transaction block (COMMIT and ROLLBACK always do).

@@ -127,7 +127,7 @@ export function messageRoutes(deps: AppDeps) {
         if (ticket.status === 'rejected') throw ticket.reason;
         if (thread.status === 'rejected') throw thread.reason;
         return thread.value;
-      });
+      }, { statements: 2 });
       c.header('Cache-Control', 'private, no-cache');
       return c.json(page, 200);
     })

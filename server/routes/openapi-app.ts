@@ -41,10 +41,12 @@ export function asUser<T>(c: Context<AppEnv>, deps: Pick<AppDeps, 'database'>, w
 
 /**
  * Reads as the request's user in one read-only transaction: one round trip on PostgreSQL
- * (db/rls.ts readWithClaims). For work that only reads; issue independent reads together.
+ * (db/rls.ts readWithClaims). For work that only reads; issue independent reads together, and
+ * say how many (`statements`) when the work issues them all before awaiting any: COMMIT then
+ * travels with them.
  */
-export function readAsUser<T>(c: Context<AppEnv>, deps: Pick<AppDeps, 'database'>, work: (tx: Tx) => Promise<T>): Promise<T> {
-  return readWithClaims(deps.database.systemDb, claimsOf(c), work);
+export function readAsUser<T>(c: Context<AppEnv>, deps: Pick<AppDeps, 'database'>, work: (tx: Tx) => Promise<T>, options: { statements?: number } = {}): Promise<T> {
+  return readWithClaims(deps.database.systemDb, claimsOf(c), work, options);
 }
 
 /**

@@ -133,7 +133,7 @@ export function ticketRoutes(deps: AppDeps) {
 
   return app
     .openapi(listRoute, async (c) => {
-      const page = await readAsUser(c, deps, (tx) => listTickets(tx, c.get('user'), c.req.valid('query')));
+      const page = await readAsUser(c, deps, (tx) => listTickets(tx, c.get('user'), c.req.valid('query')), { statements: 1 });
       c.header('Cache-Control', 'private, no-cache');
       return c.json(page, 200);
     })
@@ -148,7 +148,7 @@ export function ticketRoutes(deps: AppDeps) {
       return c.json(result.body, 201);
     })
     .openapi(getRoute, async (c) => {
-      const ticket = await readAsUser(c, deps, (tx) => readTicket(tx, c.get('user'), c.req.valid('param').id));
+      const ticket = await readAsUser(c, deps, (tx) => readTicket(tx, c.get('user'), c.req.valid('param').id), { statements: 1 });
       if (!ticket) throw notFound('That ticket');
       c.header('Cache-Control', 'private, no-cache');
       return c.json(ticket, 200);

@@ -72,7 +72,7 @@ function printResults(results: CaseResult[], options: RunOptions) {
   log();
   log(`Latency in ms, up to ${options.iterations} measured iterations per query (n) after up to ${options.warmup} warm-up, RLS and hand interleaved.`);
   log('  RLS read = the whole readWithClaims(systemDb, { sub }, tx => drizzle query) call, the API\'s read path: begin read only,');
-  log('             set_config and the query pipelined in one round trip; commit follows after the answer (not waited for)');
+  log('             set_config, the query and commit written together ({ statements: 1 }): one round trip');
   log('  RLS call = the whole withClaims(systemDb, { sub }, tx => drizzle query) call: begin, set_config + query, commit');
   log('  RLS stmt = the Drizzle query alone, timed inside that transaction (role authenticated, claims set)');
   log('  hand     = the hand-filtered twin on the bypass connection (handle.systemDb, one statement)');

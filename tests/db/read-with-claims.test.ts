@@ -6,7 +6,8 @@
 import { randomUUID } from 'node:crypto';
 import { eq, sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { readWithClaims, type Tx } from '../../db/rls.ts';
+import type postgres from 'postgres';
+import { readWithClaims, ReadTransactionEndedError, type Tx } from '../../db/rls.ts';
 import { tickets, users } from '../../db/schema/index.ts';
 import { createTestDatabase, enginesUnderTest, type TestDatabase } from '../support/test-database.ts';
 
@@ -112,6 +113,87 @@ describe.each(enginesUnderTest)('readWithClaims on %s', (engine) => {
     await expect(leaked!.select({ id: tickets.id }).from(tickets)).rejects.toThrow();
     await expectNoIdentity();
   });
+
+  it('with the statement count, returns what the declared statements read, issued together', async () => {
+    const [mine, visible] = await readWithClaims(
+      testDb.handle.systemDb,
+      { sub: userA },
+      (tx) => Promise.all([identityIn(tx), tx.select({ id: tickets.id }).from(tickets)]),
+      { statements: 2 },
+    );
+    expect(mine).toMatchObject({ uid: userA, role: 'authenticated' });
+    expect(visible).toEqual([{ id: ticketOfA }]);
+    await expectNoIdentity();
+  });
+
+  it('with the statement count, a failing statement fails the read and leaves nothing behind', async () => {
+    await expect(readWithClaims(testDb.handle.systemDb, { sub: userA }, (tx) => tx.execute(sql`select 1/0`), { statements: 1 })).rejects.toThrow();
+    await expectNoIdentity();
+  });
+
+  it.runIf(engine === 'postgres')('with the statement count, writes COMMIT right behind the last statement, before its answer is back', async () => {
+    const order = await issueOrder((tx) => tx.execute(sql`select 'work'`), { statements: 1 });
+    expect(order.indexOf('commit')).toBeGreaterThan(order.indexOf('select'));
+    expect(order.indexOf('commit')).toBeLessThan(order.indexOf('answer: select'));
+    // Without it COMMIT waits for the answers (the work may still issue more).
+    const plain = await issueOrder((tx) => tx.execute(sql`select 'work'`));
+    expect(plain.indexOf('commit')).toBeGreaterThan(plain.indexOf('answer: select'));
+    await expectNoIdentity();
+  });
+
+  it.runIf(engine === 'postgres')('with the statement count, refuses a statement beyond it instead of running it after COMMIT', async () => {
+    await expect(
+      readWithClaims(
+        testDb.handle.systemDb,
+        { sub: userA },
+        async (tx) => {
+          await identityIn(tx);
+          return tx.select({ id: tickets.id }).from(tickets);
+        },
+        { statements: 1 },
+      ),
+    ).rejects.toMatchObject({ cause: expect.any(ReadTransactionEndedError) });
+    await expectNoIdentity();
+  });
+
+  /**
+   * What readWithClaims issues on its reserved connection, in order, with when each answer came:
+   * its statements are watched on the way to postgres.js (the connection is wrapped while it runs).
+   */
+  async function issueOrder(work: (tx: Tx) => Promise<unknown>, options?: { statements?: number }): Promise<string[]> {
+    const session = (testDb.handle.systemDb as unknown as { session: { client: postgres.Sql } }).session;
+    const client = session.client;
+    const order: string[] = [];
+    const firstWord = (text: string) => text.trim().split(/\s+/)[0]!.toLowerCase();
+    const spied = (connection: postgres.ReservedSql) =>
+      new Proxy(connection, {
+        get(target, property) {
+          const value = Reflect.get(target, property, target) as unknown;
+          if (property !== 'unsafe') return typeof value === 'function' ? (value as (...a: unknown[]) => unknown).bind(target) : value;
+          return (text: string, ...rest: unknown[]) => {
+            const statement = (target.unsafe as (...a: unknown[]) => postgres.PendingQuery<postgres.Row[]>)(text, ...rest);
+            order.push(firstWord(text));
+            statement.then(() => order.push(`answer: ${firstWord(text)}`), () => order.push(`failed: ${firstWord(text)}`));
+            return statement;
+          };
+        },
+      });
+    session.client = new Proxy(client, {
+      get(target, property) {
+        if (property === 'reserve') return async () => spied(await target.reserve());
+        const value = Reflect.get(target, property, target) as unknown;
+        return typeof value === 'function' ? (value as (...a: unknown[]) => unknown).bind(target) : value;
+      },
+    });
+    try {
+      await readWithClaims(testDb.handle.systemDb, { sub: userA }, work, options);
+      // The connection goes back to the pool once COMMIT is answered.
+      for (let i = 0; i < 50 && !order.includes('answer: commit'); i++) await new Promise((resolve) => setTimeout(resolve, 10));
+    } finally {
+      session.client = client;
+    }
+    return order;
+  }
 
   it('runs with no identity at all when given no claims', async () => {
     const inside = await readWithClaims(testDb.handle.systemDb, null, identityIn);
