@@ -74,7 +74,7 @@ function posted(row: InsertedRow, user: AuthUser) {
     senderId: row.sender_id,
     message: row.message,
     isInternal: row.is_internal,
-    createdAt: new Date(row.created_at),
+    createdAt: row.created_at,
     attachments: row.attachments,
     teamName: fromTeam ? (user.displayName ?? user.name) : null,
     userName: user.name,

@@ -2,6 +2,7 @@
 import { and, asc, eq, sql, type SQL } from 'drizzle-orm';
 import type { Tx } from '../../db/rls.ts';
 import { teamMembers, ticketMessages, users } from '../../db/schema/index.ts';
+import { isoTimestamp } from './iso-timestamp.ts';
 import { decodeCursor, encodeCursor } from './keyset-cursor.ts';
 
 export interface AttachmentDescriptor {
@@ -19,7 +20,8 @@ const messageColumns = {
   senderId: ticketMessages.senderId,
   message: ticketMessages.message,
   isInternal: ticketMessages.isInternal,
-  createdAt: ticketMessages.createdAt,
+  // PostgreSQL's text, not a Date: isoTimestamp rewrites it (see iso-timestamp.ts).
+  createdAt: sql<string>`${ticketMessages.createdAt}`,
   attachments: ticketMessages.attachments,
   // A customer cannot read the team's user rows, but everyone signed in sees display names.
   teamName: teamMembers.displayName,
@@ -27,14 +29,14 @@ const messageColumns = {
   sortValue: sql<string>`${ticketMessages.createdAt}::text`,
 };
 
-export function toMessage(row: { id: string; ticketId: string; senderId: string; message: string; isInternal: boolean; createdAt: Date; attachments: unknown; teamName: string | null; userName: string | null }) {
+export function toMessage(row: { id: string; ticketId: string; senderId: string; message: string; isInternal: boolean; createdAt: string | Date; attachments: unknown; teamName: string | null; userName: string | null }) {
   return {
     id: row.id,
     ticketId: row.ticketId,
     sender: { id: row.senderId, name: row.teamName ?? row.userName, fromTeam: row.teamName !== null },
     message: row.message,
     isInternal: row.isInternal,
-    createdAt: row.createdAt.toISOString(),
+    createdAt: isoTimestamp(row.createdAt),
     attachments: (row.attachments as AttachmentDescriptor[] | null) ?? [],
   };
 }

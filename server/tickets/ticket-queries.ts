@@ -11,6 +11,7 @@ import { teamMembers, tickets, ticketSearchDocument, users, type TicketLastMessa
 import type { AuthUser } from '../auth/user-directory.ts';
 import type { JsonValue } from '../schemas/common.ts';
 import type { ListTicketsQuery } from '../schemas/tickets.ts';
+import { isoTimestamp, isoTimestampOrNull } from './iso-timestamp.ts';
 import { decodeCursor, encodeCursor } from './keyset-cursor.ts';
 
 interface TagRef {
@@ -33,11 +34,12 @@ const summaryColumns = {
   title: tickets.title,
   status: tickets.status,
   priority: tickets.priority,
-  createdAt: tickets.createdAt,
-  updatedAt: tickets.updatedAt,
-  resolvedAt: tickets.resolvedAt,
-  firstResponseAt: tickets.firstResponseAt,
-  dueDate: tickets.dueDate,
+  // Timestamps as PostgreSQL's text, not Dates: isoTimestamp rewrites it (see iso-timestamp.ts).
+  createdAt: sql<string>`${tickets.createdAt}`,
+  updatedAt: sql<string>`${tickets.updatedAt}`,
+  resolvedAt: sql<string | null>`${tickets.resolvedAt}`,
+  firstResponseAt: sql<string | null>`${tickets.firstResponseAt}`,
+  dueDate: sql<string | null>`${tickets.dueDate}`,
   customerId: tickets.customerId,
   customerName: users.name,
   customerEmail: users.email,
@@ -57,11 +59,11 @@ interface SummaryRow {
   title: string;
   status: (typeof tickets.status.enumValues)[number];
   priority: (typeof tickets.priority.enumValues)[number];
-  createdAt: Date;
-  updatedAt: Date;
-  resolvedAt: Date | null;
-  firstResponseAt: Date | null;
-  dueDate: Date | null;
+  createdAt: string | Date;
+  updatedAt: string | Date;
+  resolvedAt: string | Date | null;
+  firstResponseAt: string | Date | null;
+  dueDate: string | Date | null;
   customerId: string;
   customerName: string | null;
   customerEmail: string | null;
@@ -72,8 +74,6 @@ interface SummaryRow {
   messageCount: number;
 }
 
-const iso = (value: Date | string | null): string | null => (value === null ? null : new Date(value).toISOString());
-
 function toSummary(row: SummaryRow) {
   return {
     id: row.id,
@@ -83,13 +83,13 @@ function toSummary(row: SummaryRow) {
     customer: { id: row.customerId, name: row.customerName, email: row.customerEmail },
     assignee: row.assigneeId ? { id: row.assigneeId, name: row.assigneeName } : null,
     tags: row.tags,
-    lastMessage: row.lastMessage ? { ...row.lastMessage, createdAt: iso(row.lastMessage.createdAt)! } : null,
+    lastMessage: row.lastMessage ? { ...row.lastMessage, createdAt: isoTimestamp(row.lastMessage.createdAt) } : null,
     messageCount: row.messageCount,
-    createdAt: iso(row.createdAt)!,
-    updatedAt: iso(row.updatedAt)!,
-    resolvedAt: iso(row.resolvedAt),
-    firstResponseAt: iso(row.firstResponseAt),
-    dueDate: iso(row.dueDate),
+    createdAt: isoTimestamp(row.createdAt),
+    updatedAt: isoTimestamp(row.updatedAt),
+    resolvedAt: isoTimestampOrNull(row.resolvedAt),
+    firstResponseAt: isoTimestampOrNull(row.firstResponseAt),
+    dueDate: isoTimestampOrNull(row.dueDate),
   };
 }
 export type TicketSummary = ReturnType<typeof toSummary>;
