@@ -14,6 +14,7 @@ import { requireUser } from './auth/require-user.ts';
 import { renderApiDocs, type OpenApiDocument } from './docs/api-docs-page.ts';
 import { ApiError, respondWithError, toApiError } from './errors.ts';
 import { jsonDepthLimit } from './http/json-depth.ts';
+import { jsonETags } from './http/json-etags.ts';
 import { requestContext } from './http/request-context.ts';
 import { liveSocket } from './live/live-socket.ts';
 import { isUploadRequest } from './attachments/multipart.ts';
@@ -104,6 +105,8 @@ export function createApp(deps: AppDeps) {
     // The digest is Node's own SHA-1, computed in place: WebCrypto's (Hono's default) runs each one as
     // a job on the thread pool, which bench:api's CPU profile showed costing more than the hash.
     etag({ retainedHeaders: [...RETAINED_304_HEADERS, 'access-control-allow-origin', 'access-control-expose-headers'], generateDigest: sha1 }),
+    // JSON answers bring their ETag with them (the same SHA-1), so the line above only compares.
+    jsonETags(),
     async (c, next) => {
       c.header('Vary', 'Authorization', { append: true });
       if (c.req.method === 'OPTIONS' || publicApiPaths.some((path) => path.test(c.req.path))) return next();

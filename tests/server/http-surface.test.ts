@@ -3,7 +3,7 @@
  * headers, request ids, ETag/304, rate limits, health and readiness, the OpenAPI document and
  * its docs page.
  */
-import { createHash } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { enginesUnderTest } from '../support/test-database.ts';
 import { expectErrorShape, startTestServer, type TestServer, type TestUser } from '../support/test-server.ts';
@@ -181,6 +181,21 @@ describe.each(enginesUnderTest)('the HTTP surface on %s', (engine) => {
       const changed = await server.app.request(path, { headers: { authorization: `Bearer ${ana.token}`, 'if-none-match': etag! } });
       expect(changed.status).toBe(200);
       expect(changed.headers.get('etag')).not.toBe(etag);
+    });
+
+    it('tags a JSON read with the SHA-1 of the bytes it sends, and leaves a failed read and a write untagged', async () => {
+      const list = await server.app.request('/api/v1/tickets?limit=5', { headers: { authorization: `Bearer ${ana.token}` } });
+      expect(list.status).toBe(200);
+      const bytes = new Uint8Array(await list.arrayBuffer());
+      expect(list.headers.get('etag')).toBe(`"${createHash('sha1').update(bytes).digest('hex')}"`);
+      expect(list.headers.get('content-type')).toMatch(/^application\/json/);
+
+      const missing = await server.call('GET', `/api/v1/tickets/${randomUUID()}`, { token: ana.token });
+      expect(missing.status).toBe(404);
+      expect(missing.headers.get('etag')).toBeNull();
+      const created = await server.call('POST', '/api/v1/tickets', { token: ana.token, body: { title: 'No tag', description: 'a write' } });
+      expect(created.status).toBe(201);
+      expect(created.headers.get('etag')).toBeNull();
     });
   });
 
