@@ -17,7 +17,7 @@ import { idParams } from '../schemas/common.ts';
 import { createMessageBody, listMessagesQuery, messagePageSchema, messageSchema, type CreateMessageBody } from '../schemas/messages.ts';
 import { storageFor } from '../storage/index.ts';
 import { postReply, postReplyAlone } from '../tickets/post-reply.ts';
-import { listThread, toMessage, type ThreadMessage } from '../tickets/thread-queries.ts';
+import { readThreadPage, toMessage, type ThreadMessage } from '../tickets/thread-queries.ts';
 import { ticketMessages } from '../../db/schema/index.ts';
 import { asUser, bearerSecurity, createRouteApp, errorResponses, json, readAsUser, writeAsUser } from './openapi-app.ts';
 
@@ -121,13 +121,9 @@ export function messageRoutes(deps: AppDeps) {
     .openapi(listRoute, async (c) => {
       const { id } = c.req.valid('param');
       const query = c.req.valid('query');
-      // Both reads at once (one round trip); the ticket's 404 comes first, as if it had been read first.
-      const page = await readAsUser(c, deps, async (tx) => {
-        const [ticket, thread] = await Promise.allSettled([visibleTicket(tx, id), listThread(tx, id, { limit: query.limit, after: query.after })]);
-        if (ticket.status === 'rejected') throw ticket.reason;
-        if (thread.status === 'rejected') throw thread.reason;
-        return thread.value;
-      }, { statements: 2 });
+      // The ticket (404 when it is not there for this user) and its page in one statement.
+      const page = await readAsUser(c, deps, (tx) => readThreadPage(tx, id, { limit: query.limit, after: query.after }), { statements: 1 });
+      if (!page) throw notFound('That ticket');
       c.header('Cache-Control', 'private, no-cache');
       return c.json(page, 200);
     })

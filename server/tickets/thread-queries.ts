@@ -1,7 +1,7 @@
-/** A ticket's thread, oldest first, keyset-paginated; always inside withClaims (RLS hides internal notes from customers). */
-import { and, asc, eq, sql, type SQL } from 'drizzle-orm';
+/** A ticket's thread, oldest first, keyset-paginated; always inside withClaims or readWithClaims (RLS hides internal notes from customers). */
+import { sql } from 'drizzle-orm';
+import { queryRows } from '../../db/query-rows.ts';
 import type { Tx } from '../../db/rls.ts';
-import { teamMembers, ticketMessages, users } from '../../db/schema/index.ts';
 import { isoTimestamp } from './iso-timestamp.ts';
 import { decodeCursor, encodeCursor } from './keyset-cursor.ts';
 
@@ -13,21 +13,6 @@ export interface AttachmentDescriptor {
   width?: number;
   height?: number;
 }
-
-const messageColumns = {
-  id: ticketMessages.id,
-  ticketId: ticketMessages.ticketId,
-  senderId: ticketMessages.senderId,
-  message: ticketMessages.message,
-  isInternal: ticketMessages.isInternal,
-  // PostgreSQL's text, not a Date: isoTimestamp rewrites it (see iso-timestamp.ts).
-  createdAt: sql<string>`${ticketMessages.createdAt}`,
-  attachments: ticketMessages.attachments,
-  // A customer cannot read the team's user rows, but everyone signed in sees display names.
-  teamName: teamMembers.displayName,
-  userName: users.name,
-  sortValue: sql<string>`${ticketMessages.createdAt}::text`,
-};
 
 export function toMessage(row: { id: string; ticketId: string; senderId: string; message: string; isInternal: boolean; createdAt: string | Date; attachments: unknown; teamName: string | null; userName: string | null }) {
   return {
@@ -42,19 +27,69 @@ export function toMessage(row: { id: string; ticketId: string; senderId: string;
 }
 export type ThreadMessage = ReturnType<typeof toMessage>;
 
-const selectMessages = (tx: Tx) =>
-  tx.select(messageColumns).from(ticketMessages).leftJoin(teamMembers, eq(teamMembers.id, ticketMessages.senderId)).leftJoin(users, eq(users.id, ticketMessages.senderId));
+/** A thread row as PostgreSQL sends it; every column null on the one row of a visible ticket with no (more) messages. */
+interface ThreadRow extends Record<string, unknown> {
+  id: string | null;
+  ticket_id: string;
+  sender_id: string;
+  message: string;
+  is_internal: boolean;
+  created_at: string | Date;
+  attachments: unknown;
+  team_name: string | null;
+  user_name: string | null;
+  sort_value: string;
+}
 
-export async function listThread(tx: Tx, ticketId: string, options: { limit: number; after?: string | undefined }) {
-  const conditions: SQL[] = [eq(ticketMessages.ticketId, ticketId)];
-  if (options.after) {
-    const position = decodeCursor(options.after, { sort: 'thread', order: 'asc' });
-    conditions.push(sql`(${ticketMessages.createdAt}, ${ticketMessages.id}) > (${position.value}::timestamptz, ${position.id}::uuid)`);
-  }
-  const rows = await selectMessages(tx).where(and(...conditions)).orderBy(asc(ticketMessages.createdAt), asc(ticketMessages.id)).limit(options.limit + 1);
-  const page = rows.slice(0, options.limit);
+export interface ThreadPage {
+  items: ThreadMessage[];
+  nextCursor: string | null;
+  hasMore: boolean;
+}
+
+/**
+ * One page of a ticket's thread, oldest first, or undefined when the ticket is not there for
+ * this user: one statement, the ticket's row (what tells 404) joined to its page of messages,
+ * with row-level security deciding both (a customer's page has no internal notes). A customer
+ * cannot read the team's user rows, but everyone signed in sees display names.
+ */
+export async function readThreadPage(tx: Tx, ticketId: string, options: { limit: number; after?: string | undefined }): Promise<ThreadPage | undefined> {
+  const after = options.after ? decodeCursor(options.after, { sort: 'thread', order: 'asc' }) : undefined;
+  const rows = await queryRows<ThreadRow>(
+    tx,
+    sql`select p.* from public.tickets t
+      left join lateral (
+        select m.id, m.ticket_id, m.sender_id, m.message, m.is_internal, m.created_at, m.attachments,
+               tm.display_name as team_name, u.name as user_name, m.created_at::text as sort_value
+        from public.ticket_messages m
+        left join public.team_members tm on tm.id = m.sender_id
+        left join auth.users u on u.id = m.sender_id
+        where m.ticket_id = t.id${after ? sql` and (m.created_at, m.id) > (${after.value}::timestamptz, ${after.id}::uuid)` : sql``}
+        order by m.created_at, m.id
+        limit ${options.limit + 1}
+      ) p on true
+      where t.id = ${ticketId}::uuid`,
+  );
+  if (rows.length === 0) return undefined;
+  const found = rows[0]!.id === null ? [] : rows;
+  const page = found.slice(0, options.limit);
   // The cursor of the last row, even on the last page: a client polls or resumes from it.
   const last = page.at(-1);
-  const nextCursor = last ? encodeCursor({ sort: 'thread', order: 'asc', value: last.sortValue, id: last.id }) : options.after ?? null;
-  return { items: page.map(toMessage), nextCursor, hasMore: rows.length > options.limit };
+  return {
+    items: page.map((row) =>
+      toMessage({
+        id: row.id!,
+        ticketId: row.ticket_id,
+        senderId: row.sender_id,
+        message: row.message,
+        isInternal: row.is_internal,
+        createdAt: row.created_at,
+        attachments: row.attachments,
+        teamName: row.team_name,
+        userName: row.user_name,
+      }),
+    ),
+    nextCursor: last ? encodeCursor({ sort: 'thread', order: 'asc', value: last.sort_value, id: last.id! }) : options.after ?? null,
+    hasMore: found.length > options.limit,
+  };
 }

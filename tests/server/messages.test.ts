@@ -69,6 +69,10 @@ describe.each(enginesUnderTest)('threads on %s', (engine) => {
       if (!body.hasMore) break;
     }
     expect(seen).toEqual(['It spins.', ...Array.from({ length: 11 }, (_, i) => `m${i + 1}`)]);
+    // At the end: an empty page that keeps the cursor, not a 404.
+    const atEnd = await thread(ana, id, `?after=${after}`);
+    expect(atEnd.status).toBe(200);
+    expect(atEnd.body).toEqual({ items: [], nextCursor: after, hasMore: false });
     // Resuming from the end finds only what is new.
     await post(agent, id, { message: 'm12' });
     const { body } = await thread(ana, id, `?after=${after}`);
