@@ -5,9 +5,9 @@
  * readWithClaims, so row-level security has the last word on every row and sub-select.
  */
 import { and, eq, inArray, isNull, sql, type SQL } from 'drizzle-orm';
+import { queryRows } from '../../db/query-rows.ts';
 import type { Tx } from '../../db/rls.ts';
-import type { SelectedFields } from 'drizzle-orm/pg-core';
-import { teamMembers, tickets, ticketSearchDocument, users, type TicketLastMessage } from '../../db/schema/index.ts';
+import { tickets, ticketSearchDocument, type TicketLastMessage } from '../../db/schema/index.ts';
 import type { AuthUser } from '../auth/user-directory.ts';
 import type { JsonValue } from '../schemas/common.ts';
 import type { ListTicketsQuery } from '../schemas/tickets.ts';
@@ -29,49 +29,45 @@ const sortKeys = {
   due_date: { expression: sql`coalesce(${tickets.dueDate}, 'infinity'::timestamptz)`, type: 'timestamptz' },
 } as const;
 
-const summaryColumns = {
-  id: tickets.id,
-  title: tickets.title,
-  status: tickets.status,
-  priority: tickets.priority,
-  // Timestamps as PostgreSQL's text, not Dates: isoTimestamp rewrites it (see iso-timestamp.ts).
-  createdAt: sql<string>`${tickets.createdAt}`,
-  updatedAt: sql<string>`${tickets.updatedAt}`,
-  resolvedAt: sql<string | null>`${tickets.resolvedAt}`,
-  firstResponseAt: sql<string | null>`${tickets.firstResponseAt}`,
-  dueDate: sql<string | null>`${tickets.dueDate}`,
-  customerId: tickets.customerId,
-  customerName: users.name,
-  customerEmail: users.email,
-  assigneeId: tickets.assignedTo,
-  assigneeName: teamMembers.displayName,
-  tags: sql<TagRef[]>`coalesce((
+/**
+ * The summary's columns over tickets, its customer (auth.users) and its assignee (team_members),
+ * as SQL rather than through the query builder (rebuilt on every request, it cost more than
+ * mapping the rows). Conditions made from the schema's columns (`${tickets.status}`) name the
+ * same tables.
+ */
+const summaryColumns = sql`"tickets"."id", "tickets"."title", "tickets"."status", "tickets"."priority",
+  "tickets"."created_at", "tickets"."updated_at", "tickets"."resolved_at", "tickets"."first_response_at", "tickets"."due_date",
+  "tickets"."customer_id", "users"."name" as customer_name, "users"."email" as customer_email,
+  "tickets"."assigned_to", "team_members"."display_name" as assignee_name,
+  coalesce((
     select json_agg(json_build_object('id', g.id, 'name', g.name, 'color', g.color) order by g.name)
     from public.ticket_tag_relations r join public.ticket_tags g on g.id = r.tag_id
-    where r.ticket_id = ${tickets.id}), '[]'::json)`,
-  // Public messages only, whoever reads: the ticket row is the customer's to read.
-  lastMessage: tickets.lastMessage,
-  messageCount: tickets.messageCount,
-};
+    where r.ticket_id = "tickets"."id"), '[]'::json) as tags,
+  "tickets"."last_message", "tickets"."message_count"`;
+// Public messages only, whoever reads (last_message, message_count): the ticket row is the customer's to read.
+const summarySource = sql`public.tickets
+  left join auth.users on "users"."id" = "tickets"."customer_id"
+  left join public.team_members on "team_members"."id" = "tickets"."assigned_to"`;
 
-interface SummaryRow {
+/** A summary row as PostgreSQL sends it; timestamps as text (or Dates, on a driver that parses them). */
+interface SummaryRow extends Record<string, unknown> {
   id: string;
   title: string;
   status: (typeof tickets.status.enumValues)[number];
   priority: (typeof tickets.priority.enumValues)[number];
-  createdAt: string | Date;
-  updatedAt: string | Date;
-  resolvedAt: string | Date | null;
-  firstResponseAt: string | Date | null;
-  dueDate: string | Date | null;
-  customerId: string;
-  customerName: string | null;
-  customerEmail: string | null;
-  assigneeId: string | null;
-  assigneeName: string | null;
+  created_at: string | Date;
+  updated_at: string | Date;
+  resolved_at: string | Date | null;
+  first_response_at: string | Date | null;
+  due_date: string | Date | null;
+  customer_id: string;
+  customer_name: string | null;
+  customer_email: string | null;
+  assigned_to: string | null;
+  assignee_name: string | null;
   tags: TagRef[];
-  lastMessage: LastMessageRow | null;
-  messageCount: number;
+  last_message: LastMessageRow | null;
+  message_count: number;
 }
 
 function toSummary(row: SummaryRow) {
@@ -80,27 +76,19 @@ function toSummary(row: SummaryRow) {
     title: row.title,
     status: row.status,
     priority: row.priority,
-    customer: { id: row.customerId, name: row.customerName, email: row.customerEmail },
-    assignee: row.assigneeId ? { id: row.assigneeId, name: row.assigneeName } : null,
+    customer: { id: row.customer_id, name: row.customer_name, email: row.customer_email },
+    assignee: row.assigned_to ? { id: row.assigned_to, name: row.assignee_name } : null,
     tags: row.tags,
-    lastMessage: row.lastMessage ? { ...row.lastMessage, createdAt: isoTimestamp(row.lastMessage.createdAt) } : null,
-    messageCount: row.messageCount,
-    createdAt: isoTimestamp(row.createdAt),
-    updatedAt: isoTimestamp(row.updatedAt),
-    resolvedAt: isoTimestampOrNull(row.resolvedAt),
-    firstResponseAt: isoTimestampOrNull(row.firstResponseAt),
-    dueDate: isoTimestampOrNull(row.dueDate),
+    lastMessage: row.last_message ? { ...row.last_message, createdAt: isoTimestamp(row.last_message.createdAt) } : null,
+    messageCount: row.message_count,
+    createdAt: isoTimestamp(row.created_at),
+    updatedAt: isoTimestamp(row.updated_at),
+    resolvedAt: isoTimestampOrNull(row.resolved_at),
+    firstResponseAt: isoTimestampOrNull(row.first_response_at),
+    dueDate: isoTimestampOrNull(row.due_date),
   };
 }
 export type TicketSummary = ReturnType<typeof toSummary>;
-
-function selectSummaries<T extends SelectedFields>(tx: Tx, extra: T) {
-  return tx
-    .select({ ...summaryColumns, ...extra })
-    .from(tickets)
-    .leftJoin(users, eq(users.id, tickets.customerId))
-    .leftJoin(teamMembers, eq(teamMembers.id, tickets.assignedTo));
-}
 
 /** One page of the ticket list, filtered and sorted, with the cursor of the next page. */
 export async function listTickets(tx: Tx, user: AuthUser, query: ListTicketsQuery): Promise<{ items: TicketSummary[]; nextCursor: string | null }> {
@@ -131,25 +119,29 @@ export async function listTickets(tx: Tx, user: AuthUser, query: ListTicketsQuer
     const comparison = sql.raw(query.order === 'desc' ? '<' : '>');
     conditions.push(sql`(${key.expression}, ${tickets.id}) ${comparison} (${position.value}::${sql.raw(key.type)}, ${position.id}::uuid)`);
   }
-  const rows = await selectSummaries(tx, { sortValue: sql<string>`(${key.expression})::text` })
-    .where(and(...conditions))
-    .orderBy(sql`${key.expression} ${direction}`, sql`${tickets.id} ${direction}`)
-    .limit(query.limit + 1);
+  const where = conditions.length ? sql` where ${and(...conditions)}` : sql``;
+  const rows = await queryRows<SummaryRow & { sort_value: string }>(
+    tx,
+    sql`select ${summaryColumns}, (${key.expression})::text as sort_value from ${summarySource}${where}
+      order by ${key.expression} ${direction}, ${tickets.id} ${direction} limit ${query.limit + 1}`,
+  );
   const page = rows.slice(0, query.limit);
   const last = page.at(-1);
-  const nextCursor = rows.length > query.limit && last ? encodeCursor({ sort: query.sort, order: query.order, value: last.sortValue, id: last.id }) : null;
-  return { items: page.map((row) => toSummary(row as unknown as SummaryRow)), nextCursor };
+  const nextCursor = rows.length > query.limit && last ? encodeCursor({ sort: query.sort, order: query.order, value: last.sort_value, id: last.id }) : null;
+  return { items: page.map(toSummary), nextCursor };
 }
 
 /** One ticket with its description and metadata; undefined when it does not exist for this user. */
 export async function readTicket(tx: Tx, user: AuthUser, ticketId: string) {
-  const [row] = await selectSummaries(tx, {
-    description: tickets.description,
-    metadata: sql<Record<string, JsonValue>>`coalesce((select json_object_agg(md.key, md.value order by md.key) from public.ticket_metadata md where md.ticket_id = ${tickets.id}), '{}'::json)`,
-    internalNoteCount: sql<number>`(select count(*)::int from public.ticket_messages m where m.ticket_id = ${tickets.id} and m.is_internal)`,
-  }).where(eq(tickets.id, ticketId));
+  const [row] = await queryRows<SummaryRow & { description: string; metadata: Record<string, JsonValue>; internal_note_count: number }>(
+    tx,
+    sql`select ${summaryColumns}, "tickets"."description",
+      coalesce((select json_object_agg(md.key, md.value order by md.key) from public.ticket_metadata md where md.ticket_id = "tickets"."id"), '{}'::json) as metadata,
+      (select count(*)::int from public.ticket_messages m where m.ticket_id = "tickets"."id" and m.is_internal) as internal_note_count
+      from ${summarySource} where "tickets"."id" = ${ticketId}::uuid`,
+  );
   if (!row) return undefined;
-  const detail = { ...toSummary(row as unknown as SummaryRow), description: row.description, metadata: row.metadata };
-  return user.teamRole ? { ...detail, internalNoteCount: row.internalNoteCount } : detail;
+  const detail = { ...toSummary(row), description: row.description, metadata: row.metadata };
+  return user.teamRole ? { ...detail, internalNoteCount: row.internal_note_count } : detail;
 }
 export type TicketDetail = NonNullable<Awaited<ReturnType<typeof readTicket>>>;

@@ -1,12 +1,13 @@
 /**
  * The server `npm run bench:api` measures: exactly `npm start`'s (server/start-server.ts), plus
- * two ceiling routes that show what the framework, the driver and authentication cost alone:
+ * three ceiling routes that show what the framework, the driver and authentication cost alone:
  *   GET /bench/ceiling        the token verified, then withClaims(select 1): the same fixed cost as a real route
  *   GET /bench/ceiling-plain  the token verified, then select 1 with no transaction
+ *   GET /bench/ceiling-read   the token verified, then readWithClaims(select 1) as the list and thread reads run
  */
 import { sql } from 'drizzle-orm';
 import type { Context } from 'hono';
-import { withClaims } from '../../db/rls.ts';
+import { readWithClaims, withClaims } from '../../db/rls.ts';
 import type { AppEnv } from '../../server/app-env.ts';
 import { loadConfigOrExit } from '../../server/config.ts';
 import { ApiError } from '../../server/errors.ts';
@@ -31,6 +32,11 @@ const server = await startServer(config, logger, {
     app.get('/bench/ceiling', async (c) => {
       const sub = await verifiedUserId(c);
       await withClaims(deps.database.systemDb, { sub }, (tx) => tx.execute(sql`select 1`));
+      return c.json({ ok: true });
+    });
+    app.get('/bench/ceiling-read', async (c) => {
+      const sub = await verifiedUserId(c);
+      await readWithClaims(deps.database.systemDb, { sub }, (tx) => tx.execute(sql`select 1`), { statements: 1 });
       return c.json({ ok: true });
     });
     app.get('/bench/ceiling-plain', async (c) => {
