@@ -11,17 +11,7 @@ import type { Tx } from '../../db/rls.ts';
 import type { AuthUser } from '../auth/user-directory.ts';
 import { ApiError, notFound } from '../errors.ts';
 import type { CreateMessageBody } from '../schemas/messages.ts';
-import { toMessage, type AttachmentDescriptor } from './thread-queries.ts';
-
-interface InsertedRow extends Record<string, unknown> {
-  id: string;
-  ticket_id: string;
-  sender_id: string;
-  message: string;
-  is_internal: boolean;
-  created_at: string | Date;
-  attachments: AttachmentDescriptor[] | null;
-}
+import { messageFromRow, type MessageRow } from './thread-queries.ts';
 
 /** The insert, or no row when the ticket is not there for this user or is closed to them. */
 function replyStatement(user: AuthUser, ticketId: string, body: CreateMessageBody) {
@@ -37,7 +27,7 @@ function replyStatement(user: AuthUser, ticketId: string, body: CreateMessageBod
 
 /** Inside a transaction the caller holds (with an Idempotency-Key, the key's bookkeeping shares it). */
 export async function postReply(tx: Tx, user: AuthUser, ticketId: string, body: CreateMessageBody) {
-  const [row] = await queryRows<InsertedRow>(tx, replyStatement(user, ticketId, body));
+  const [row] = await queryRows<MessageRow>(tx, replyStatement(user, ticketId, body));
   if (!row) throw await refusal(tx, ticketId);
   return posted(row, user);
 }
@@ -53,7 +43,7 @@ export async function postReplyAlone(
   ticketId: string,
   body: CreateMessageBody,
 ) {
-  const [row] = await run.write<InsertedRow>(replyStatement(user, ticketId, body));
+  const [row] = await run.write<MessageRow>(replyStatement(user, ticketId, body));
   if (!row) throw await run.read((tx) => refusal(tx, ticketId));
   return posted(row, user);
 }
@@ -65,18 +55,8 @@ async function refusal(tx: Tx, ticketId: string): Promise<ApiError> {
   return new ApiError('conflict', 'This ticket is closed; open a new ticket instead.');
 }
 
-function posted(row: InsertedRow, user: AuthUser) {
+function posted(row: MessageRow, user: AuthUser) {
   const fromTeam = user.teamRole !== null;
   if (row.sender_id !== user.id) throw new Error('postReply: the message was not posted as the request\'s user');
-  return toMessage({
-    id: row.id,
-    ticketId: row.ticket_id,
-    senderId: row.sender_id,
-    message: row.message,
-    isInternal: row.is_internal,
-    createdAt: row.created_at,
-    attachments: row.attachments,
-    teamName: fromTeam ? (user.displayName ?? user.name) : null,
-    userName: user.name,
-  });
+  return messageFromRow(row, { teamName: fromTeam ? (user.displayName ?? user.name) : null, userName: user.name });
 }

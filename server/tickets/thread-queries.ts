@@ -27,15 +27,35 @@ export function toMessage(row: { id: string; ticketId: string; senderId: string;
 }
 export type ThreadMessage = ReturnType<typeof toMessage>;
 
-/** A thread row as PostgreSQL sends it; every column null on the one row of a visible ticket with no (more) messages. */
-interface ThreadRow extends Record<string, unknown> {
-  id: string | null;
+interface MessageColumns {
+  id: string;
   ticket_id: string;
   sender_id: string;
   message: string;
   is_internal: boolean;
   created_at: string | Date;
   attachments: unknown;
+}
+/** A message row as PostgreSQL sends it. */
+export interface MessageRow extends Record<string, unknown>, MessageColumns {}
+
+/** toMessage for a row as PostgreSQL sends it, with the names its sender goes by. */
+export function messageFromRow(row: MessageRow, sender: { teamName: string | null; userName: string | null }): ThreadMessage {
+  return toMessage({
+    id: row.id,
+    ticketId: row.ticket_id,
+    senderId: row.sender_id,
+    message: row.message,
+    isInternal: row.is_internal,
+    createdAt: row.created_at,
+    attachments: row.attachments,
+    ...sender,
+  });
+}
+
+/** A thread row; every column null on the one row of a visible ticket with no (more) messages. */
+interface ThreadRow extends Record<string, unknown>, Omit<MessageColumns, 'id'> {
+  id: string | null;
   team_name: string | null;
   user_name: string | null;
   sort_value: string;
@@ -76,19 +96,8 @@ export async function readThreadPage(tx: Tx, ticketId: string, options: { limit:
   // The cursor of the last row, even on the last page: a client polls or resumes from it.
   const last = page.at(-1);
   return {
-    items: page.map((row) =>
-      toMessage({
-        id: row.id!,
-        ticketId: row.ticket_id,
-        senderId: row.sender_id,
-        message: row.message,
-        isInternal: row.is_internal,
-        createdAt: row.created_at,
-        attachments: row.attachments,
-        teamName: row.team_name,
-        userName: row.user_name,
-      }),
-    ),
+    // Every row of `page` is a message (the all-null row was left out above).
+    items: page.map((row) => messageFromRow(row as unknown as MessageRow, { teamName: row.team_name, userName: row.user_name })),
     nextCursor: last ? encodeCursor({ sort: 'thread', order: 'asc', value: last.sort_value, id: last.id! }) : options.after ?? null,
     hasMore: found.length > options.limit,
   };
