@@ -6,13 +6,13 @@ import { createHash } from 'node:crypto';
 import { sql } from 'drizzle-orm';
 import { Hono } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
-import { cors } from 'hono/cors';
 import { etag, RETAINED_304_HEADERS } from 'hono/etag';
 import { secureHeaders } from 'hono/secure-headers';
 import type { AppDeps, AppEnv } from './app-env.ts';
 import { requireUser } from './auth/require-user.ts';
 import { renderApiDocs, type OpenApiDocument } from './docs/api-docs-page.ts';
 import { ApiError, respondWithError, toApiError } from './errors.ts';
+import { cors } from './http/cors.ts';
 import { jsonDepthLimit } from './http/json-depth.ts';
 import { jsonETags } from './http/json-etags.ts';
 import { requestContext } from './http/request-context.ts';
@@ -97,7 +97,6 @@ export function createApp(deps: AppDeps) {
       allowHeaders: ['Authorization', 'Content-Type', 'Idempotency-Key', 'If-Match', 'If-None-Match', 'X-Request-Id'],
       exposeHeaders: ['ETag', 'Location', 'Retry-After', 'X-Request-Id', 'Idempotent-Replayed'],
       maxAge: 600,
-      credentials: false,
     }),
     // Uploads (multipart on the routes that take files) have their own, streaming limits.
     (c, next) => (isUploadRequest(c) ? next() : jsonBodyLimit(c, () => jsonDepth(c, next))),
