@@ -257,6 +257,9 @@ describe.each(enginesUnderTest)('the HTTP surface on %s', (engine) => {
       expect(Object.keys(document.paths)).toEqual(expect.arrayContaining(['/me', '/tickets', '/tickets/{id}', '/tickets/{id}/messages', '/sessions/guest', '/sessions/agent']));
       expect(document.components.securitySchemes.bearerAuth).toMatchObject({ type: 'http', scheme: 'bearer' });
       expect(document.components.schemas.Error).toBeDefined();
+      // The same document every time, so a client can revalidate it.
+      const again = await server.app.request('/api/v1/openapi.json', { headers: { 'if-none-match': response.headers.get('etag')! } });
+      expect(again.status).toBe(304);
     });
 
     it("/api/v1/docs is 200 text/html under a CSP without 'unsafe-inline' whose nonce is the page's", async () => {
