@@ -192,8 +192,9 @@ function runPaced(spec: LoadSpec, seconds: number, tally: RunTally): Promise<Pac
   let inFlight = 0;
   let stopped = false;
   return new Promise((resolve) => {
+    // A queued request only waits behind one in flight on its connection, so none in flight means none queued.
     const finishIfDone = () => {
-      if (stopped && inFlight === 0 && connections.every((c) => c.waiting.length === 0)) {
+      if (stopped && inFlight === 0) {
         for (const c of connections) c.agent.destroy();
         resolve(outcome);
       }
@@ -202,7 +203,11 @@ function runPaced(spec: LoadSpec, seconds: number, tally: RunTally): Promise<Pac
       connection.busy = true;
       inFlight++;
       const request = connection.requests[connection.next++ % connection.requests.length]!;
+      let settled = false;
+      // Once per request: a timeout destroys the request, and a response already under way then fails too.
       const done = (status: number | null, body: string) => {
+        if (settled) return;
+        settled = true;
         if (status === null) outcome.errors++;
         else {
           record(tally, status, performance.now() - dueAt);
