@@ -20,7 +20,7 @@ const hour = 60 * minute;
  */
 export async function createServerDeps(config: Config, database: DatabaseHandle, logger: Logger = createLogger(config.LOG_LEVEL), liveDatabase: DatabaseHandle = database): Promise<AppDeps> {
   await writeSlaTargets(database, config);
-  const tokens = createTokenService({
+  const tokens = await createTokenService({
     jwtSecret: config.AUTH_JWT_SECRET,
     jwksUrl: config.AUTH_JWKS_URL,
     issuer: config.AUTH_JWT_ISSUER,
