@@ -26,6 +26,13 @@ export interface TicketLastMessage {
   createdAt: string;
 }
 
+/** A tag as lists show it (what `tickets.tags` holds, ordered by name). */
+export interface TicketTagRef {
+  id: string;
+  name: string;
+  color: string;
+}
+
 /** The text-search document of a ticket; the same expression as its GIN index. */
 export function ticketSearchDocument(title: AnyPgColumn, description: AnyPgColumn): SQL {
   return sql`to_tsvector('simple'::regconfig, ${title} || ' ' || ${description})`;
@@ -51,6 +58,10 @@ export const tickets = pgTable(
     // on insert). Public messages only: the ticket's customer can read this row.
     messageCount: integer('message_count').notNull().default(0),
     lastMessage: jsonb('last_message').$type<TicketLastMessage>(),
+    // The ticket's tags, kept by triggers from ticket_tag_relations and ticket_tags in the
+    // transaction of each change (migration 0018), so a list reads them with the ticket. Never
+    // written by users (no column grant, reset on insert); changing it leaves updated_at alone.
+    tags: jsonb('tags').$type<TicketTagRef[]>().notNull().default(sql`'[]'::jsonb`),
   },
   (t) => [
     index('tickets_customer_id_idx').on(t.customerId),

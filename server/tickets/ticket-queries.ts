@@ -1,24 +1,19 @@
 /**
  * Reading tickets the way lists and detail views need them, in one query each: the ticket, its
- * customer and assignee, tags, the newest public message and the public message count (both kept
- * on the ticket row by triggers, migration 0013). Always run inside withClaims or
+ * customer and assignee, tags, the newest public message and the public message count (all three
+ * kept on the ticket row by triggers, migrations 0013 and 0018). Always run inside withClaims or
  * readWithClaims, so row-level security has the last word on every row and sub-select.
  */
 import { and, eq, inArray, isNull, sql, type SQL } from 'drizzle-orm';
 import { queryRows } from '../../db/query-rows.ts';
 import type { Tx } from '../../db/rls.ts';
-import { tickets, ticketSearchDocument, type TicketLastMessage } from '../../db/schema/index.ts';
+import { tickets, ticketSearchDocument, type TicketLastMessage, type TicketTagRef } from '../../db/schema/index.ts';
 import type { AuthUser } from '../auth/user-directory.ts';
 import type { JsonValue } from '../schemas/common.ts';
 import type { ListTicketsQuery } from '../schemas/tickets.ts';
 import { isoTimestamp, isoTimestampOrNull } from './iso-timestamp.ts';
 import { decodeCursor, encodeCursor } from './keyset-cursor.ts';
 
-interface TagRef {
-  id: string;
-  name: string;
-  color: string;
-}
 type LastMessageRow = TicketLastMessage;
 
 const sortKeys = {
@@ -39,11 +34,7 @@ const summaryColumns = sql`"tickets"."id", "tickets"."title", "tickets"."status"
   "tickets"."created_at", "tickets"."updated_at", "tickets"."resolved_at", "tickets"."first_response_at", "tickets"."due_date",
   "tickets"."customer_id", "users"."name" as customer_name, "users"."email" as customer_email,
   "tickets"."assigned_to", "team_members"."display_name" as assignee_name,
-  coalesce((
-    select json_agg(json_build_object('id', g.id, 'name', g.name, 'color', g.color) order by g.name)
-    from public.ticket_tag_relations r join public.ticket_tags g on g.id = r.tag_id
-    where r.ticket_id = "tickets"."id"), '[]'::json) as tags,
-  "tickets"."last_message", "tickets"."message_count"`;
+  "tickets"."tags", "tickets"."last_message", "tickets"."message_count"`;
 // Public messages only, whoever reads (last_message, message_count): the ticket row is the customer's to read.
 const summarySource = sql`public.tickets
   left join auth.users on "users"."id" = "tickets"."customer_id"
@@ -65,7 +56,7 @@ interface SummaryRow extends Record<string, unknown> {
   customer_email: string | null;
   assigned_to: string | null;
   assignee_name: string | null;
-  tags: TagRef[];
+  tags: TicketTagRef[];
   last_message: LastMessageRow | null;
   message_count: number;
 }

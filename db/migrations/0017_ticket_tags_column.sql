@@ -1,0 +1,1 @@
+ALTER TABLE "tickets" ADD COLUMN "tags" jsonb DEFAULT '[]'::jsonb NOT NULL;
