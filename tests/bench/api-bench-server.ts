@@ -1,10 +1,12 @@
 /**
  * The server `npm run bench:api` measures: exactly `npm start`'s (server/start-server.ts), plus
+ * its event loop's delay over each measured run (GET /bench/loop-delay, reset by POST), and
  * three ceiling routes that show what the framework, the driver and authentication cost alone:
  *   GET /bench/ceiling        the token verified, then withClaims(select 1): the same fixed cost as a real route
  *   GET /bench/ceiling-plain  the token verified, then select 1 with no transaction
  *   GET /bench/ceiling-read   the token verified, then readWithClaims(select 1) as the list and thread reads run
  */
+import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { sql } from 'drizzle-orm';
 import type { Context } from 'hono';
 import { readWithClaims, withClaims } from '../../db/rls.ts';
@@ -21,6 +23,10 @@ if (!config.DATABASE_URL) {
 }
 
 const logger = createLogger(config.LOG_LEVEL);
+// How long the event loop was held up (garbage collection, long synchronous work): every
+// request waiting meanwhile waits that long too.
+const loopDelay = monitorEventLoopDelay({ resolution: 1 });
+loopDelay.enable();
 const bearer = /^Bearer[ ]+(\S+)$/i;
 const server = await startServer(config, logger, {
   extraRoutes(app, deps) {
@@ -29,6 +35,11 @@ const server = await startServer(config, logger, {
       if (!match) throw new ApiError('unauthorized', 'Send Authorization: Bearer <token>.');
       return (await deps.tokens.verify(match[1]!)).userId;
     }
+    app.post('/bench/loop-delay', (c) => {
+      loopDelay.reset();
+      return c.json({ ok: true });
+    });
+    app.get('/bench/loop-delay', (c) => c.json({ p99Ms: loopDelay.percentile(99) / 1e6, maxMs: loopDelay.max / 1e6, samples: loopDelay.count }));
     app.get('/bench/ceiling', async (c) => {
       const sub = await verifiedUserId(c);
       await withClaims(deps.database.systemDb, { sub }, (tx) => tx.execute(sql`select 1`));

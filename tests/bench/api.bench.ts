@@ -260,15 +260,18 @@ interface RunOutcome {
   result: LoadResult;
   latencies: Float64Array;
   cpu: Cpu;
+  /** The server's event-loop delay over the measured run (monitorEventLoopDelay, 1 ms resolution). */
+  loopDelay: { p99Ms: number; maxMs: number } | undefined;
 }
 
-async function runLoad(spec: LoadSpec, workDir: string, serverPid: number, database: string): Promise<RunOutcome> {
+async function runLoad(spec: LoadSpec, workDir: string, serverPid: number, database: string, serverUrl: string): Promise<RunOutcome> {
   const specPath = join(workDir, `${spec.title}.spec.json`);
   writeFileSync(specPath, JSON.stringify(spec));
   const child = spawn(process.execPath, [runnerEntry, specPath], { cwd: projectRoot, stdio: ['ignore', 'pipe', 'pipe'] });
   runningLoad = child;
   let before: Cpu | undefined;
   let after: Cpu | undefined;
+  let loopDelay: Promise<RunOutcome['loopDelay']> | undefined;
   const output: string[] = [];
   let pending = '';
   child.stdout!.setEncoding('utf8').on('data', (chunk: string) => {
@@ -277,8 +280,12 @@ async function runLoad(spec: LoadSpec, workDir: string, serverPid: number, datab
     for (const line of lines) {
       if (line === 'PHASE measure-start') {
         before = cpuSnapshot(serverPid, child.pid!, database);
+        void fetch(`${serverUrl}/bench/loop-delay`, { method: 'POST' }).catch(() => undefined);
       } else if (line === 'PHASE measure-end') {
         after = cpuSnapshot(serverPid, child.pid!, database);
+        loopDelay = fetch(`${serverUrl}/bench/loop-delay`)
+          .then((response) => response.json() as Promise<{ p99Ms: number; maxMs: number }>)
+          .catch(() => undefined);
       } else if (line) output.push(line);
     }
   });
@@ -290,7 +297,7 @@ async function runLoad(spec: LoadSpec, workDir: string, serverPid: number, datab
   const result = JSON.parse(readFileSync(spec.resultPath, 'utf8')) as LoadResult;
   const bytes = readFileSync(spec.latenciesPath);
   const latencies = new Float64Array(bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength));
-  return { result, latencies, cpu: cpuBetween(before, after) };
+  return { result, latencies, cpu: cpuBetween(before, after), loopDelay: await loopDelay };
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -766,7 +773,7 @@ async function main(): Promise<number> {
           resultPath: join(workDir, `${scenario.key}-${round}.result.json`),
           latenciesPath: join(workDir, `${scenario.key}-${round}.latencies.f64`),
         };
-        const outcome = await runLoad(spec, workDir, serverPid, bench.name);
+        const outcome = await runLoad(spec, workDir, serverPid, bench.name, server.baseUrl);
         outcomes.get(scenario.key)!.push(outcome);
         const { result, cpu } = outcome;
         const other = (cpu.machine - cpu.server - cpu.postgres - cpu.load) / cpu.wall;
@@ -774,6 +781,7 @@ async function main(): Promise<number> {
         log(
           `  round ${round} ${scenario.key.padEnd(13)} ${fixed(result.requestsPerSecond, 0).padStart(5)} req/s, p50 ${fixed(result.latency.p50).padStart(6)} p99 ${fixed(result.latency.p99).padStart(7)} ms, ` +
             `status ${JSON.stringify(result.statusCounts)}, errors ${result.errors}, bodies ${result.checked - result.badBodies}/${result.checked} ok, other load ${fixed(other)} cores` +
+            (outcome.loopDelay ? `, server event-loop delay p99 ${fixed(outcome.loopDelay.p99Ms)} max ${fixed(outcome.loopDelay.maxMs)} ms` : '') +
             (result.warmup.non2xx || result.warmup.errors ? `; warm-up non-2xx ${result.warmup.non2xx}, errors ${result.warmup.errors}` : ''),
         );
       }
