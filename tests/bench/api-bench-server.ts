@@ -1,12 +1,13 @@
 /**
  * The server `npm run bench:api` measures: exactly `npm start`'s (server/start-server.ts), plus
- * its event loop's delay over each measured run (GET /bench/loop-delay, reset by POST), and
+ * its event loop's delay and garbage-collection pauses over each measured run (GET
+ * /bench/loop-delay, reset by POST), and
  * three ceiling routes that show what the framework, the driver and authentication cost alone:
  *   GET /bench/ceiling        the token verified, then withClaims(select 1): the same fixed cost as a real route
  *   GET /bench/ceiling-plain  the token verified, then select 1 with no transaction
  *   GET /bench/ceiling-read   the token verified, then readWithClaims(select 1) as the list and thread reads run
  */
-import { monitorEventLoopDelay } from 'node:perf_hooks';
+import { monitorEventLoopDelay, PerformanceObserver } from 'node:perf_hooks';
 import { sql } from 'drizzle-orm';
 import type { Context } from 'hono';
 import { readWithClaims, withClaims } from '../../db/rls.ts';
@@ -27,6 +28,15 @@ const logger = createLogger(config.LOG_LEVEL);
 // request waiting meanwhile waits that long too.
 const loopDelay = monitorEventLoopDelay({ resolution: 1 });
 loopDelay.enable();
+// Garbage-collection pauses over the same span: the longest, and their total.
+let gc = { maxMs: 0, totalMs: 0, count: 0 };
+new PerformanceObserver((list) => {
+  for (const entry of list.getEntries()) {
+    gc.count++;
+    gc.totalMs += entry.duration;
+    gc.maxMs = Math.max(gc.maxMs, entry.duration);
+  }
+}).observe({ entryTypes: ['gc'] });
 const bearer = /^Bearer[ ]+(\S+)$/i;
 const server = await startServer(config, logger, {
   extraRoutes(app, deps) {
@@ -37,9 +47,10 @@ const server = await startServer(config, logger, {
     }
     app.post('/bench/loop-delay', (c) => {
       loopDelay.reset();
+      gc = { maxMs: 0, totalMs: 0, count: 0 };
       return c.json({ ok: true });
     });
-    app.get('/bench/loop-delay', (c) => c.json({ p99Ms: loopDelay.percentile(99) / 1e6, maxMs: loopDelay.max / 1e6, samples: loopDelay.count }));
+    app.get('/bench/loop-delay', (c) => c.json({ p99Ms: loopDelay.percentile(99) / 1e6, maxMs: loopDelay.max / 1e6, samples: loopDelay.count, gc }));
     app.get('/bench/ceiling', async (c) => {
       const sub = await verifiedUserId(c);
       await withClaims(deps.database.systemDb, { sub }, (tx) => tx.execute(sql`select 1`));

@@ -261,7 +261,7 @@ interface RunOutcome {
   latencies: Float64Array;
   cpu: Cpu;
   /** The server's event-loop delay over the measured run (monitorEventLoopDelay, 1 ms resolution). */
-  loopDelay: { p99Ms: number; maxMs: number } | undefined;
+  loopDelay: { p99Ms: number; maxMs: number; gc: { maxMs: number; totalMs: number; count: number } } | undefined;
 }
 
 async function runLoad(spec: LoadSpec, workDir: string, serverPid: number, database: string, serverUrl: string): Promise<RunOutcome> {
@@ -284,7 +284,7 @@ async function runLoad(spec: LoadSpec, workDir: string, serverPid: number, datab
       } else if (line === 'PHASE measure-end') {
         after = cpuSnapshot(serverPid, child.pid!, database);
         loopDelay = fetch(`${serverUrl}/bench/loop-delay`)
-          .then((response) => response.json() as Promise<{ p99Ms: number; maxMs: number }>)
+          .then((response) => response.json() as Promise<NonNullable<RunOutcome['loopDelay']>>)
           .catch(() => undefined);
       } else if (line) output.push(line);
     }
@@ -781,7 +781,9 @@ async function main(): Promise<number> {
         log(
           `  round ${round} ${scenario.key.padEnd(13)} ${fixed(result.requestsPerSecond, 0).padStart(5)} req/s, p50 ${fixed(result.latency.p50).padStart(6)} p99 ${fixed(result.latency.p99).padStart(7)} ms, ` +
             `status ${JSON.stringify(result.statusCounts)}, errors ${result.errors}, bodies ${result.checked - result.badBodies}/${result.checked} ok, other load ${fixed(other)} cores` +
-            (outcome.loopDelay ? `, server event-loop delay p99 ${fixed(outcome.loopDelay.p99Ms)} max ${fixed(outcome.loopDelay.maxMs)} ms` : '') +
+            (outcome.loopDelay
+              ? `, server event-loop delay p99 ${fixed(outcome.loopDelay.p99Ms)} max ${fixed(outcome.loopDelay.maxMs)} ms, GC ${outcome.loopDelay.gc.count} pauses (longest ${fixed(outcome.loopDelay.gc.maxMs)} ms, ${fixed(outcome.loopDelay.gc.totalMs, 0)} ms in all)`
+              : '') +
             (result.warmup.non2xx || result.warmup.errors ? `; warm-up non-2xx ${result.warmup.non2xx}, errors ${result.warmup.errors}` : ''),
         );
       }
