@@ -22,7 +22,7 @@ import { sql } from 'drizzle-orm';
 import { openDatabase, type Database, type DatabaseHandle } from '../../db/client.ts';
 import { migrateDatabase } from '../../db/migrate.ts';
 import { withClaims } from '../../db/rls.ts';
-import { runCase, type BenchCase, type CaseResult, type RunOptions } from './measure.ts';
+import { runCase, slowMs, type BenchCase, type CaseResult, type RunOptions } from './measure.ts';
 import {
   agentListDeepPage,
   agentListFirstPage,
@@ -108,6 +108,21 @@ function printResults(results: CaseResult[], options: RunOptions) {
         `p50 ${ms(deep.rlsStatement.p50)} / p99 ${ms(deep.rlsStatement.p99)} ms (RLS stmt): ×${ratio(deep.rlsStatement.p50, first.rlsStatement.p50).toFixed(2)} at p50`,
     );
   }
+
+  log();
+  log(`Samples over ${slowMs} ms per path, and how many of them overlapped a garbage-collection pause of this (the client's) process:`);
+  const paths = [['RLS read', 'rlsRead'], ['RLS call', 'rlsCall'], ['RLS stmt', 'rlsStatement'], ['hand', 'hand']] as const;
+  log(
+    table(
+      ['query', ...paths.map(([label]) => label), 'GC pauses while measured'],
+      results.map((r) => [
+        `${r.key.padEnd(3)} ${r.title}`,
+        ...paths.map(([, key]) => `${r.slow[key].over} (${r.slow[key].duringGc} in GC)`),
+        `${r.gc.count}, longest ${ms(r.gc.maxMs)} ms, ${ms(r.gc.totalMs)} ms in all`,
+      ]),
+      [0],
+    ),
+  );
 
   log();
   log(`Targets (printed, not asserted): every RLS query p99 <= ${targetP99Ms} ms, and <= ${targetRatio}× its hand-filtered twin.`);

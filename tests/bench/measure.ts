@@ -4,6 +4,7 @@
  * and its hand-filtered twin on the bypass connection — rotating which goes first, and checks
  * all three returned the same ids in the same order.
  */
+import { PerformanceObserver } from 'node:perf_hooks';
 import type { SQLWrapper } from 'drizzle-orm';
 import type { Database } from '../../db/client.ts';
 import { readWithClaims, withClaims, type Tx } from '../../db/rls.ts';
@@ -47,6 +48,21 @@ export interface CaseResult {
   /** The hand-filtered twin on the bypass connection. */
   hand: Summary;
   rowsPerQuery: Summary;
+  /**
+   * The slow samples (over `slowMs`) of each path, and how many of them overlapped a garbage-
+   * collection pause of this process: a tail the client's own pauses explain, not the database.
+   */
+  slow: Record<'rlsRead' | 'rlsCall' | 'rlsStatement' | 'hand', { over: number; duringGc: number }>;
+  /** This process's garbage-collection pauses while the case was measured. */
+  gc: { count: number; maxMs: number; totalMs: number };
+}
+
+/** What bench:db calls slow: its target for every RLS query at p99. */
+export const slowMs = 2;
+
+interface Sample {
+  start: number;
+  ms: number;
 }
 
 export interface RunOptions {
@@ -65,33 +81,37 @@ function sameIds(a: Row[], b: Row[]): boolean {
 }
 
 export async function runCase<P>(db: Database, bench: BenchCase<P>, options: RunOptions): Promise<CaseResult> {
-  const rlsRead: number[] = [];
-  const rlsCall: number[] = [];
-  const rlsStatement: number[] = [];
-  const hand: number[] = [];
+  const rlsRead: Sample[] = [];
+  const rlsCall: Sample[] = [];
+  const rlsStatement: Sample[] = [];
+  const hand: Sample[] = [];
   const rowCounts: number[] = [];
+  const pauses: Sample[] = [];
+  const gcObserver = new PerformanceObserver((list) => {
+    for (const entry of list.getEntries()) pauses.push({ start: entry.startTime, ms: entry.duration });
+  });
 
   const runRls = async (p: P) => {
-    let statement = 0;
+    let statement: Sample = { start: 0, ms: 0 };
     const started = performance.now();
     const rows = await withClaims(db, { sub: bench.user(p) }, async (tx) => {
       const statementStarted = performance.now();
       const result = await bench.rls(tx, p);
-      statement = performance.now() - statementStarted;
+      statement = { start: statementStarted, ms: performance.now() - statementStarted };
       return result;
     });
-    return { rows, call: performance.now() - started, statement };
+    return { rows, call: { start: started, ms: performance.now() - started }, statement };
   };
   const runRead = async (p: P) => {
     const started = performance.now();
     // One statement, as the API's list and thread reads declare theirs: COMMIT travels with it.
     const rows = await readWithClaims(db, { sub: bench.user(p) }, async (tx): Promise<Row[]> => bench.rls(tx, p), { statements: 1 });
-    return { rows, ms: performance.now() - started };
+    return { rows, sample: { start: started, ms: performance.now() - started } };
   };
   const runHand = async (p: P) => {
     const started = performance.now();
     const rows = await bench.hand(db, p);
-    return { rows, ms: performance.now() - started };
+    return { rows, sample: { start: started, ms: performance.now() - started } };
   };
 
   const started = performance.now();
@@ -100,7 +120,10 @@ export async function runCase<P>(db: Database, bench: BenchCase<P>, options: Run
   for (let i = 0; i < warmup + options.iterations; i++) {
     const elapsed = (performance.now() - started) / 1000;
     if (i < warmup && i >= 5 && elapsed > options.budgetSeconds / 10) warmup = i;
-    if (i === warmup) measureStarted = performance.now();
+    if (i === warmup) {
+      measureStarted = performance.now();
+      gcObserver.observe({ entryTypes: ['gc'] });
+    }
     if (i >= warmup + 50 && (performance.now() - measureStarted) / 1000 > options.budgetSeconds) break;
     const p = bench.params(i);
     let viaRls: Awaited<ReturnType<typeof runRls>> | undefined;
@@ -124,22 +147,31 @@ export async function runCase<P>(db: Database, bench: BenchCase<P>, options: Run
     }
     bench.check?.(viaRls.rows, p);
     if (i >= warmup) {
-      rlsRead.push(viaRead.ms);
+      rlsRead.push(viaRead.sample);
       rlsCall.push(viaRls.call);
       rlsStatement.push(viaRls.statement);
-      hand.push(viaHand.ms);
+      hand.push(viaHand.sample);
       rowCounts.push(viaRls.rows.length);
     }
   }
+  gcObserver.disconnect();
+  const slow = (samples: Sample[]) => {
+    const over = samples.filter((sample) => sample.ms > slowMs);
+    const duringGc = over.filter((sample) => pauses.some((pause) => pause.start < sample.start + sample.ms && pause.start + pause.ms > sample.start));
+    return { over: over.length, duringGc: duringGc.length };
+  };
+  const ms = (samples: Sample[]) => samples.map((sample) => sample.ms);
   return {
     warmup,
     key: bench.key,
     title: bench.title,
     handNote: bench.handNote,
-    rlsRead: summarize(rlsRead),
-    rlsCall: summarize(rlsCall),
-    rlsStatement: summarize(rlsStatement),
-    hand: summarize(hand),
+    rlsRead: summarize(ms(rlsRead)),
+    rlsCall: summarize(ms(rlsCall)),
+    rlsStatement: summarize(ms(rlsStatement)),
+    hand: summarize(ms(hand)),
     rowsPerQuery: summarize(rowCounts),
+    slow: { rlsRead: slow(rlsRead), rlsCall: slow(rlsCall), rlsStatement: slow(rlsStatement), hand: slow(hand) },
+    gc: { count: pauses.length, maxMs: Math.max(0, ...pauses.map((pause) => pause.ms)), totalMs: pauses.reduce((sum, pause) => sum + pause.ms, 0) },
   };
 }
