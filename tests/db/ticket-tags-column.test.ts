@@ -8,19 +8,17 @@ import { randomUUID } from 'node:crypto';
 import { and, asc, eq, gt, sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { withClaims } from '../../db/rls.ts';
-import { teamMembers, ticketEvents, ticketTagRelations, ticketTags, tickets, users } from '../../db/schema/index.ts';
+import { ticketEvents, ticketTagRelations, ticketTags, tickets } from '../../db/schema/index.ts';
 import { sqlStateOf } from '../support/sql-error.ts';
-import { createTestDatabase, enginesUnderTest, type TestDatabase } from '../support/test-database.ts';
+import { databaseWithCustomerAndAgent } from '../support/customer-and-agent.ts';
+import { enginesUnderTest, type TestDatabase } from '../support/test-database.ts';
 
 describe.each(enginesUnderTest)('ticket tags column on %s', (engine) => {
   let testDb: TestDatabase;
-  const customer = randomUUID();
-  const agent = randomUUID();
+  let customer: string;
+  let agent: string;
   beforeAll(async () => {
-    testDb = await createTestDatabase(engine);
-    const db = testDb.handle.systemDb;
-    await db.insert(users).values([{ id: customer, email: 'c@x.test', name: 'Cleo' }, { id: agent, email: 'a@x.test', name: 'Aga' }]);
-    await db.insert(teamMembers).values({ id: agent, displayName: 'Aga' });
+    ({ testDb, customer, agent } = await databaseWithCustomerAndAgent(engine));
   });
   afterAll(() => testDb?.drop());
 
