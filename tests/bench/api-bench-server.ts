@@ -1,8 +1,8 @@
 /**
  * The server `npm run bench:api` measures: exactly `npm start`'s (server/start-server.ts), plus
- * its event loop's delay and garbage-collection pauses over each measured run (GET
- * /bench/loop-delay, reset by POST), and
- * three ceiling routes that show what the framework, the driver and authentication cost alone:
+ * a report of its event loop's delay and garbage-collection pauses over each measured run
+ * (GET /bench/loop-delay; POST resets it), and three ceiling routes that show what the
+ * framework, the driver and authentication cost alone:
  *   GET /bench/ceiling        the token verified, then withClaims(select 1): the same fixed cost as a real route
  *   GET /bench/ceiling-plain  the token verified, then select 1 with no transaction
  *   GET /bench/ceiling-read   the token verified, then readWithClaims(select 1) as the list and thread reads run

@@ -1,6 +1,7 @@
 /**
- * What most database tests start from: a fresh, migrated database with one customer (Cleo) and
- * one agent on the team (Aga), both with a user row, inserted past row-level security.
+ * Where the database tests of the ticket row (its summary, its tags) start: a fresh, migrated
+ * database with one customer (Cleo) and one agent on the team (Aga), both with a user row,
+ * inserted past row-level security.
  */
 import { randomUUID } from 'node:crypto';
 import type { Engine } from '../../db/client.ts';
