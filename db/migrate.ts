@@ -11,10 +11,11 @@ import type { DatabaseHandle } from './client.ts';
 
 export const migrationsFolder = fileURLToPath(new URL('./migrations', import.meta.url));
 
-export async function migrateDatabase(handle: DatabaseHandle): Promise<void> {
+/** `folder`: another migrations folder (tests apply a prefix of the history, then the rest). */
+export async function migrateDatabase(handle: DatabaseHandle, folder: string = migrationsFolder): Promise<void> {
   if (handle.engine === 'pglite') {
-    await migratePglite(handle.systemDb as unknown as PgliteDatabase, { migrationsFolder });
+    await migratePglite(handle.systemDb as unknown as PgliteDatabase, { migrationsFolder: folder });
   } else {
-    await migratePostgres(handle.systemDb as unknown as PostgresJsDatabase, { migrationsFolder });
+    await migratePostgres(handle.systemDb as unknown as PostgresJsDatabase, { migrationsFolder: folder });
   }
 }

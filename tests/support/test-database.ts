@@ -18,10 +18,11 @@ export interface TestDatabase {
   drop(): Promise<void>;
 }
 
-export async function createTestDatabase(engine: Engine, options: { maxConnections?: number } = {}): Promise<TestDatabase> {
+/** `options.migrationsFolder`: migrate from another folder (a prefix of the history, for upgrade tests). */
+export async function createTestDatabase(engine: Engine, options: { maxConnections?: number; migrationsFolder?: string } = {}): Promise<TestDatabase> {
   if (engine === 'pglite') {
     const handle = await openDatabase();
-    await migrateDatabase(handle);
+    await migrateDatabase(handle, options.migrationsFolder);
     return { handle, drop: () => handle.close() };
   }
   const adminUrl = process.env.DATABASE_URL;
@@ -33,7 +34,7 @@ export async function createTestDatabase(engine: Engine, options: { maxConnectio
   url.pathname = `/${name}`;
   const databaseUrl = url.toString();
   const handle = await openDatabase({ databaseUrl, maxConnections: options.maxConnections });
-  await migrateDatabase(handle);
+  await migrateDatabase(handle, options.migrationsFolder);
   return {
     handle,
     databaseUrl,
