@@ -260,7 +260,7 @@ interface RunOutcome {
   result: LoadResult;
   latencies: Float64Array;
   cpu: Cpu;
-  /** The server's event-loop delay over the measured run (monitorEventLoopDelay, 1 ms resolution). */
+  /** The server's event-loop delay (monitorEventLoopDelay, 1 ms resolution) and GC pauses over the measured run. */
   loopDelay: { p99Ms: number; maxMs: number; gc: { maxMs: number; totalMs: number; count: number } } | undefined;
 }
 

@@ -87,9 +87,10 @@ export async function runCase<P>(db: Database, bench: BenchCase<P>, options: Run
   const hand: Sample[] = [];
   const rowCounts: number[] = [];
   const pauses: Sample[] = [];
-  const gcObserver = new PerformanceObserver((list) => {
-    for (const entry of list.getEntries()) pauses.push({ start: entry.startTime, ms: entry.duration });
-  });
+  const recordPauses = (entries: PerformanceEntry[]) => {
+    for (const entry of entries) pauses.push({ start: entry.startTime, ms: entry.duration });
+  };
+  const gcObserver = new PerformanceObserver((list) => recordPauses(list.getEntries()));
 
   const runRls = async (p: P) => {
     let statement: Sample = { start: 0, ms: 0 };
@@ -154,6 +155,8 @@ export async function runCase<P>(db: Database, bench: BenchCase<P>, options: Run
       rowCounts.push(viaRls.rows.length);
     }
   }
+  // Entries not yet delivered to the callback (it runs asynchronously) are taken here.
+  recordPauses(gcObserver.takeRecords());
   gcObserver.disconnect();
   const slow = (samples: Sample[]) => {
     const over = samples.filter((sample) => sample.ms > slowMs);
