@@ -2,7 +2,6 @@
  * The whole HTTP surface, composed: health, the API v1 (typed for `hc<AppType>`), its OpenAPI
  * document and docs page. Built from its dependencies so tests and `main.ts` share it.
  */
-import { createHash } from 'node:crypto';
 import { sql } from 'drizzle-orm';
 import { Hono } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
@@ -14,7 +13,7 @@ import { renderApiDocs, type OpenApiDocument } from './docs/api-docs-page.ts';
 import { ApiError, respondWithError, toApiError } from './errors.ts';
 import { cors } from './http/cors.ts';
 import { jsonDepthLimit } from './http/json-depth.ts';
-import { jsonETags } from './http/json-etags.ts';
+import { etagDigest, jsonETags } from './http/json-etags.ts';
 import { requestContext } from './http/request-context.ts';
 import { liveSocket } from './live/live-socket.ts';
 import { isUploadRequest } from './attachments/multipart.ts';
@@ -103,7 +102,7 @@ export function createApp(deps: AppDeps) {
     // A 304 keeps the CORS headers: without them a cross-origin page's cached answer is unreadable.
     // The digest is Node's own SHA-1, computed in place: WebCrypto's (Hono's default) runs each one as
     // a job on the thread pool, which bench:api's CPU profile showed costing more than the hash.
-    etag({ retainedHeaders: [...RETAINED_304_HEADERS, 'access-control-allow-origin', 'access-control-expose-headers'], generateDigest: sha1 }),
+    etag({ retainedHeaders: [...RETAINED_304_HEADERS, 'access-control-allow-origin', 'access-control-expose-headers'], generateDigest: etagDigest }),
     // JSON answers bring their ETag with them (the same SHA-1), so the line above only compares.
     jsonETags(),
     async (c, next) => {
@@ -146,9 +145,3 @@ export function createApp(deps: AppDeps) {
   return app.route('/api/v1', api);
 }
 export type AppType = ReturnType<typeof createApp>;
-
-/** SHA-1 of a response body for its ETag, the same bytes WebCrypto's digest would give. */
-function sha1(body: Uint8Array): ArrayBuffer {
-  const digest = createHash('sha1').update(body).digest();
-  return digest.buffer.slice(digest.byteOffset, digest.byteOffset + digest.byteLength) as ArrayBuffer;
-}
