@@ -16,7 +16,7 @@ import { createMessageForm, multipartDescription } from '../schemas/attachments.
 import { idParams } from '../schemas/common.ts';
 import { createMessageBody, listMessagesQuery, messagePageSchema, messageSchema, type CreateMessageBody } from '../schemas/messages.ts';
 import { storageFor } from '../storage/index.ts';
-import { postReply, postReplyAlone } from '../tickets/post-reply.ts';
+import { namesOfPoster, postReply, postReplyAlone } from '../tickets/post-reply.ts';
 import { readThreadPage, toMessage, type ThreadMessage } from '../tickets/thread-queries.ts';
 import { ticketMessages } from '../../db/schema/index.ts';
 import { asUser, bearerSecurity, createRouteApp, errorResponses, json, readAsUser, writeAsUser } from './openapi-app.ts';
@@ -77,7 +77,7 @@ async function writeReply(tx: Tx, user: AuthUser, ticketId: string, status: stri
   // RETURNING, not a second read: the message's event holds the live horizon until commit, so
   // the fewer round trips between this insert and the commit, the sooner everyone sees it.
   const [row] = await tx.insert(ticketMessages).values({ id: messageId, ticketId, senderId: user.id, message: body.message, isInternal: body.isInternal ?? false }).returning();
-  return { status: 201 as const, body: toMessage({ ...row!, teamName: user.teamRole ? (user.displayName ?? user.name) : null, userName: user.name }) };
+  return { status: 201 as const, body: toMessage({ ...row!, ...namesOfPoster(user) }) };
 }
 
 export function messageRoutes(deps: AppDeps) {

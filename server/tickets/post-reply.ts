@@ -56,7 +56,11 @@ async function refusal(tx: Tx, ticketId: string): Promise<ApiError> {
 }
 
 function posted(row: MessageRow, user: AuthUser) {
-  const fromTeam = user.teamRole !== null;
   if (row.sender_id !== user.id) throw new Error('postReply: the message was not posted as the request\'s user');
-  return messageFromRow(row, { teamName: fromTeam ? (user.displayName ?? user.name) : null, userName: user.name });
+  return messageFromRow(row, namesOfPoster(user));
+}
+
+/** The names the request's user goes by on a message they just posted: a team member's display name, else their own. */
+export function namesOfPoster(user: AuthUser): { teamName: string | null; userName: string | null } {
+  return { teamName: user.teamRole ? (user.displayName ?? user.name) : null, userName: user.name };
 }
