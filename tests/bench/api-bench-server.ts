@@ -7,7 +7,7 @@
  *   GET /bench/ceiling-plain  the token verified, then select 1 with no transaction
  *   GET /bench/ceiling-read   the token verified, then readWithClaims(select 1) as the list and thread reads run
  */
-import { monitorEventLoopDelay, PerformanceObserver } from 'node:perf_hooks';
+import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { sql } from 'drizzle-orm';
 import type { Context } from 'hono';
 import { readWithClaims, withClaims } from '../../db/rls.ts';
@@ -16,6 +16,7 @@ import { loadConfigOrExit } from '../../server/config.ts';
 import { ApiError } from '../../server/errors.ts';
 import { createLogger } from '../../server/http/logger.ts';
 import { startServer } from '../../server/start-server.ts';
+import { recordGcPauses, summarizeGcPauses } from './support/gc-pauses.ts';
 
 const config = loadConfigOrExit();
 if (!config.DATABASE_URL) {
@@ -28,15 +29,8 @@ const logger = createLogger(config.LOG_LEVEL);
 // request waiting meanwhile waits that long too.
 const loopDelay = monitorEventLoopDelay({ resolution: 1 });
 loopDelay.enable();
-// Garbage-collection pauses over the same span: the longest, and their total.
-let gc = { maxMs: 0, totalMs: 0, count: 0 };
-new PerformanceObserver((list) => {
-  for (const entry of list.getEntries()) {
-    gc.count++;
-    gc.totalMs += entry.duration;
-    gc.maxMs = Math.max(gc.maxMs, entry.duration);
-  }
-}).observe({ entryTypes: ['gc'] });
+// Garbage-collection pauses over the same span.
+const gc = recordGcPauses();
 const bearer = /^Bearer[ ]+(\S+)$/i;
 const server = await startServer(config, logger, {
   extraRoutes(app, deps) {
@@ -47,10 +41,10 @@ const server = await startServer(config, logger, {
     }
     app.post('/bench/loop-delay', (c) => {
       loopDelay.reset();
-      gc = { maxMs: 0, totalMs: 0, count: 0 };
+      gc.reset();
       return c.json({ ok: true });
     });
-    app.get('/bench/loop-delay', (c) => c.json({ p99Ms: loopDelay.percentile(99) / 1e6, maxMs: loopDelay.max / 1e6, samples: loopDelay.count, gc }));
+    app.get('/bench/loop-delay', (c) => c.json({ p99Ms: loopDelay.percentile(99) / 1e6, maxMs: loopDelay.max / 1e6, samples: loopDelay.count, gc: summarizeGcPauses(gc.pauses()) }));
     app.get('/bench/ceiling', async (c) => {
       const sub = await verifiedUserId(c);
       await withClaims(deps.database.systemDb, { sub }, (tx) => tx.execute(sql`select 1`));

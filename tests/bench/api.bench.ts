@@ -62,6 +62,7 @@ import type { BodyCheck, LoadRequest, LoadResult, LoadSpec } from './api-autocan
 import { benchDatabaseName, createBenchDatabase, type BenchDatabase } from './support/bench-database.ts';
 import { cleanUpOnExit } from './support/cleanup.ts';
 import { cpuBetween, cpuSnapshot, waitForQuiet, type Cpu } from './support/cpu-usage.ts';
+import type { GcSummary } from './support/gc-pauses.ts';
 import { intFromEnv } from './support/env.ts';
 import { machineSummary } from './support/machine.ts';
 import { mulberry32 } from './support/random.ts';
@@ -261,7 +262,7 @@ interface RunOutcome {
   latencies: Float64Array;
   cpu: Cpu;
   /** The server's event-loop delay (monitorEventLoopDelay, 1 ms resolution) and GC pauses over the measured run. */
-  loopDelay: { p99Ms: number; maxMs: number; gc: { maxMs: number; totalMs: number; count: number } } | undefined;
+  loopDelay: { p99Ms: number; maxMs: number; gc: GcSummary } | undefined;
 }
 
 async function runLoad(spec: LoadSpec, workDir: string, serverPid: number, database: string, serverUrl: string): Promise<RunOutcome> {

@@ -4,10 +4,10 @@
  * and its hand-filtered twin on the bypass connection — rotating which goes first, and checks
  * all three returned the same ids in the same order.
  */
-import { PerformanceObserver } from 'node:perf_hooks';
 import type { SQLWrapper } from 'drizzle-orm';
 import type { Database } from '../../db/client.ts';
 import { readWithClaims, withClaims, type Tx } from '../../db/rls.ts';
+import { recordGcPauses, summarizeGcPauses, type GcSummary } from './support/gc-pauses.ts';
 import { summarize, type Summary } from './support/stats.ts';
 
 export interface Row {
@@ -54,7 +54,7 @@ export interface CaseResult {
    */
   slow: Record<'rlsRead' | 'rlsCall' | 'rlsStatement' | 'hand', { over: number; duringGc: number }>;
   /** This process's garbage-collection pauses while the case was measured. */
-  gc: { count: number; maxMs: number; totalMs: number };
+  gc: GcSummary;
 }
 
 /** What bench:db calls slow: its target for every RLS query at p99. */
@@ -86,11 +86,7 @@ export async function runCase<P>(db: Database, bench: BenchCase<P>, options: Run
   const rlsStatement: Sample[] = [];
   const hand: Sample[] = [];
   const rowCounts: number[] = [];
-  const pauses: Sample[] = [];
-  const recordPauses = (entries: PerformanceEntry[]) => {
-    for (const entry of entries) pauses.push({ start: entry.startTime, ms: entry.duration });
-  };
-  const gcObserver = new PerformanceObserver((list) => recordPauses(list.getEntries()));
+  let gc: ReturnType<typeof recordGcPauses> | undefined;
 
   const runRls = async (p: P) => {
     let statement: Sample = { start: 0, ms: 0 };
@@ -123,7 +119,7 @@ export async function runCase<P>(db: Database, bench: BenchCase<P>, options: Run
     if (i < warmup && i >= 5 && elapsed > options.budgetSeconds / 10) warmup = i;
     if (i === warmup) {
       measureStarted = performance.now();
-      gcObserver.observe({ entryTypes: ['gc'] });
+      gc = recordGcPauses();
     }
     if (i >= warmup + 50 && (performance.now() - measureStarted) / 1000 > options.budgetSeconds) break;
     const p = bench.params(i);
@@ -155,9 +151,8 @@ export async function runCase<P>(db: Database, bench: BenchCase<P>, options: Run
       rowCounts.push(viaRls.rows.length);
     }
   }
-  // Entries not yet delivered to the callback (it runs asynchronously) are taken here.
-  recordPauses(gcObserver.takeRecords());
-  gcObserver.disconnect();
+  gc?.stop();
+  const pauses = gc?.pauses() ?? [];
   const slow = (samples: Sample[]) => {
     const over = samples.filter((sample) => sample.ms > slowMs);
     const duringGc = over.filter((sample) => pauses.some((pause) => pause.start < sample.start + sample.ms && pause.start + pause.ms > sample.start));
@@ -175,6 +170,6 @@ export async function runCase<P>(db: Database, bench: BenchCase<P>, options: Run
     hand: summarize(ms(hand)),
     rowsPerQuery: summarize(rowCounts),
     slow: { rlsRead: slow(rlsRead), rlsCall: slow(rlsCall), rlsStatement: slow(rlsStatement), hand: slow(hand) },
-    gc: { count: pauses.length, maxMs: Math.max(0, ...pauses.map((pause) => pause.ms)), totalMs: pauses.reduce((sum, pause) => sum + pause.ms, 0) },
+    gc: summarizeGcPauses(pauses),
   };
 }
