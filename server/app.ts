@@ -15,7 +15,7 @@ import { cors } from './http/cors.ts';
 import { jsonDepthLimit } from './http/json-depth.ts';
 import { etagDigest, jsonETags } from './http/json-etags.ts';
 import { requestContext } from './http/request-context.ts';
-import { liveSocket } from './live/live-socket.ts';
+import { isOriginAllowed, liveSocket } from './live/live-socket.ts';
 import { isUploadRequest } from './attachments/multipart.ts';
 import { attachmentRoutes } from './routes/attachments.ts';
 import { meRoutes } from './routes/me.ts';
@@ -52,6 +52,7 @@ export type ApiType = ReturnType<typeof createApi>;
 
 export function createApp(deps: AppDeps) {
   const { config, logger } = deps;
+  const ownOrigin = new URL(config.publicUrl).origin;
   const app = new Hono<AppEnv>();
   const jsonDepth = jsonDepthLimit();
   const jsonBodyLimit = bodyLimit({
@@ -91,7 +92,9 @@ export function createApp(deps: AppDeps) {
       overwrite: false,
     }),
     cors({
-      origin: (origin) => (config.ALLOWED_ORIGINS.includes('*') ? '*' : config.ALLOWED_ORIGINS.includes(origin) || origin === new URL(config.publicUrl).origin ? origin : null),
+      // The same rule as the live socket's (an allowed origin or the server's own), with the
+      // server's origin worked out once rather than on every request.
+      origin: (origin) => (config.ALLOWED_ORIGINS.includes('*') ? '*' : origin && isOriginAllowed(origin, config.ALLOWED_ORIGINS, ownOrigin) ? origin : null),
       allowMethods: ['GET', 'POST', 'PATCH', 'PUT', 'DELETE', 'OPTIONS'],
       allowHeaders: ['Authorization', 'Content-Type', 'Idempotency-Key', 'If-Match', 'If-None-Match', 'X-Request-Id'],
       exposeHeaders: ['ETag', 'Location', 'Retry-After', 'X-Request-Id', 'Idempotent-Replayed'],

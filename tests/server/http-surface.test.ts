@@ -73,6 +73,15 @@ describe.each(enginesUnderTest)('the HTTP surface on %s', (engine) => {
       }
     });
 
+    it("lets the server's own origin (PUBLIC_URL's, where the console and demo pages are served) read responses too", async () => {
+      const own = new URL(server.deps.config.publicUrl).origin;
+      const response = await server.call('GET', '/api/v1/me', { token: ana.token, headers: { origin: own } });
+      expect(response.status).toBe(200);
+      expect(response.headers.get('access-control-allow-origin')).toBe(own);
+      const noOrigin = await server.call('GET', '/api/v1/me', { token: ana.token });
+      expect(noOrigin.headers.get('access-control-allow-origin')).toBeNull();
+    });
+
     it('answers `*` (never the reflected origin, never with credentials) when ALLOWED_ORIGINS=*', async () => {
       const open = await startTestServer(engine, { ALLOWED_ORIGINS: '*' });
       try {
