@@ -173,10 +173,19 @@ describe('<console-ticket-detail> metadata', () => {
     expect(JSON.parse(row.querySelector('textarea')!.value)).to.deep.equal({ crm: 42, tier: ['gold'] });
 
     fill(row.querySelector('textarea')!, 'true');
-    row.querySelector<HTMLButtonElement>('button')!.click();
+    // The row can show (from the live stream) before the editor has the answer to its own write.
+    (await until(() => {
+      const save = row.querySelector<HTMLButtonElement>('button');
+      return save && !save.disabled ? save : null;
+    }, 'the save button enabled')).click();
     await until(async () => (await metadataOf(agent.token, ticket.id))['legacy.notes'] === true, 'the value changed');
 
-    [...row.querySelectorAll('button')].find((button) => button.textContent!.includes('Remove legacy.notes'))!.click();
+    // The server has the value before the editor has its answer; until then its buttons are disabled (busy).
+    const remove = await until(() => {
+      const button = [...editor.shadowRoot!.querySelectorAll<HTMLButtonElement>('.free[data-key="legacy.notes"] button')].find((b) => b.textContent!.includes('Remove legacy.notes'));
+      return button && !button.disabled ? button : null;
+    }, 'the remove button enabled');
+    remove.click();
     await until(async () => !('legacy.notes' in (await metadataOf(agent.token, ticket.id))), 'the key removed');
     await until(() => !editor.shadowRoot!.querySelector('.free[data-key="legacy.notes"]'), 'the row gone');
   });
