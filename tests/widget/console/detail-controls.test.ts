@@ -9,7 +9,7 @@ import { expect, oneEvent } from '@open-wc/testing';
 import { sendKeys } from '@web/test-runner-commands';
 import type { ConsoleTicketControls } from '../../../widget/console/detail/detail-controls.ts';
 import type { TicketSelectEvent } from '../../../widget/console/shell/ticket-select-event.ts';
-import { choose, fill, leaveTeam, liveFeed, mountDetail, openTicket, part, server, ticketOf, until } from '../support/detail-browser.ts';
+import { choose, fill, leaveTeam, liveFeed, mountDetail, openTicket, part, press, server, ticketOf, until } from '../support/detail-browser.ts';
 
 const controlsOf = (detail: HTMLElement) => detail.shadowRoot!.querySelector<ConsoleTicketControls>('console-ticket-controls')!;
 const select = (detail: HTMLElement, id: string) => controlsOf(detail).shadowRoot!.querySelector<HTMLSelectElement>(`#${id}`)!;
@@ -36,7 +36,7 @@ describe('<console-ticket-detail> controls', () => {
     await until(async () => (await ticketOf(agent.token, ticket.id)).assignee?.id === colleague.id, 'the colleague assigned');
     await until(() => detail.ticket?.assignee?.name === 'Bo Colleague', 'the pane to show the assignee');
 
-    part<HTMLButtonElement>(detail, 'console-ticket-controls', '#assign-me').click();
+    await press(detail, 'console-ticket-controls', '#assign-me');
     await until(async () => (await ticketOf(agent.token, ticket.id)).assignee?.id === agent.id, 'assigned to me');
     await until(() => !controls.shadowRoot!.querySelector('#assign-me'), '"Assign to me" gone once it is mine');
 
@@ -44,11 +44,11 @@ describe('<console-ticket-detail> controls', () => {
     due.focus();
     fill(due, '2031-03-14T09:30');
     await controls.updateComplete;
-    part<HTMLButtonElement>(detail, 'console-ticket-controls', '#save-due').click();
+    await press(detail, 'console-ticket-controls', '#save-due');
     const expected = new Date('2031-03-14T09:30').toISOString();
     await until(async () => (await ticketOf(agent.token, ticket.id)).dueDate === expected, 'the due date on the server');
 
-    part<HTMLButtonElement>(detail, 'console-ticket-controls', '#clear-due').click();
+    await press(detail, 'console-ticket-controls', '#clear-due');
     await until(async () => (await ticketOf(agent.token, ticket.id)).dueDate === null, 'the due date cleared');
 
     const final = await ticketOf(agent.token, ticket.id);

@@ -8,7 +8,7 @@
 import { expect } from '@open-wc/testing';
 import type { ConsoleMetadataEditor } from '../../../widget/console/detail/detail-metadata.ts';
 import type { ConsoleTicketTags } from '../../../widget/console/detail/detail-tags.ts';
-import { fill, liveFeed, mountDetail, server, ticketOf, until } from '../support/detail-browser.ts';
+import { clickWhenEnabled, fill, liveFeed, mountDetail, server, ticketOf, until } from '../support/detail-browser.ts';
 
 const word = () => Math.random().toString(36).slice(2, 8);
 const tagsOf = (detail: HTMLElement) => detail.shadowRoot!.querySelector<ConsoleTicketTags>('console-ticket-tags')!;
@@ -173,19 +173,10 @@ describe('<console-ticket-detail> metadata', () => {
     expect(JSON.parse(row.querySelector('textarea')!.value)).to.deep.equal({ crm: 42, tier: ['gold'] });
 
     fill(row.querySelector('textarea')!, 'true');
-    // The row can show (from the live stream) before the editor has the answer to its own write.
-    (await until(() => {
-      const save = row.querySelector<HTMLButtonElement>('button');
-      return save && !save.disabled ? save : null;
-    }, 'the save button enabled')).click();
+    await clickWhenEnabled(() => row.querySelector<HTMLButtonElement>('button'), 'the save button');
     await until(async () => (await metadataOf(agent.token, ticket.id))['legacy.notes'] === true, 'the value changed');
 
-    // The server has the value before the editor has its answer; until then its buttons are disabled (busy).
-    const remove = await until(() => {
-      const button = [...editor.shadowRoot!.querySelectorAll<HTMLButtonElement>('.free[data-key="legacy.notes"] button')].find((b) => b.textContent!.includes('Remove legacy.notes'));
-      return button && !button.disabled ? button : null;
-    }, 'the remove button enabled');
-    remove.click();
+    await clickWhenEnabled(() => [...editor.shadowRoot!.querySelectorAll<HTMLButtonElement>('.free[data-key="legacy.notes"] button')].find((b) => b.textContent!.includes('Remove legacy.notes')), 'the remove button');
     await until(async () => !('legacy.notes' in (await metadataOf(agent.token, ticket.id))), 'the key removed');
     await until(() => !editor.shadowRoot!.querySelector('.free[data-key="legacy.notes"]'), 'the row gone');
   });

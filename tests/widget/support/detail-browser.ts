@@ -62,6 +62,23 @@ export async function liveFeed(token: string, detail: ConsoleTicketDetail): Prom
   return live;
 }
 
+/**
+ * Waits until the button `find` returns is there and enabled, then clicks it, as a person has to: a
+ * control is disabled while its own write is in flight, and the server (and the live stream) has
+ * the write before the control has its answer, so a click straight after the server shows it can
+ * land on a disabled button and be lost.
+ */
+export async function clickWhenEnabled(find: () => HTMLButtonElement | null | undefined, what: string): Promise<void> {
+  const button = await until(() => {
+    const found = find();
+    return found && !found.disabled ? found : null;
+  }, `${what} enabled`);
+  button.click();
+}
+
+/** `clickWhenEnabled` for the button at `selectors` inside the pane. */
+export const press = (detail: ConsoleTicketDetail, ...selectors: string[]) => clickWhenEnabled(() => deep<HTMLButtonElement>(detail, ...selectors), selectors.join(' > '));
+
 /** Takes a member off the team (the shell's command in api-server.ts). */
 export const leaveTeam = (id: string) => executeServerCommand<boolean, { id: string }>('api:leave-team', { id });
 
