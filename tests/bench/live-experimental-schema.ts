@@ -17,6 +17,8 @@ export interface SchemaExperiment {
   why: string;
   /** Functions it replaces (regprocedure text) and indexes it drops: restored afterwards. */
   replaces: { functions: string[]; indexes: string[] };
+  /** False for a probe that writes no event rows: its phase is not checked for deliveries. */
+  recordsEvents?: false;
   /** Columns of public.tickets the SQL names, checked before it is applied. */
   needsTicketColumns?: string[];
   sql: string;
@@ -51,6 +53,7 @@ $$;`,
   {
     name: 'no-event-row-unsafe',
     why: 'MEASUREMENT ONLY, records nothing: the triggers run and build their payloads, but no event row is written and no position taken',
+    recordsEvents: false,
     replaces: { functions: ['private.record_event(uuid, uuid, text, boolean, jsonb)'], indexes: [] },
     sql: `
 CREATE OR REPLACE FUNCTION private.record_event(ticket uuid, customer uuid, event_kind text, internal boolean, event_payload jsonb) RETURNS void
