@@ -17,16 +17,13 @@ describe.each(enginesUnderTest)('ticket summary on %s', (engine) => {
   let testDb: TestDatabase;
   let customer: string;
   let agent: string;
+  let openTicket: () => Promise<string>;
   beforeAll(async () => {
-    ({ testDb, customer, agent } = await databaseWithCustomerAndAgent(engine));
+    ({ testDb, customer, agent, openTicket } = await databaseWithCustomerAndAgent(engine));
   });
   afterAll(() => testDb?.drop());
 
   const db = () => testDb.handle.systemDb;
-  const openTicket = async () => {
-    const [row] = await withClaims(db(), { sub: customer }, (tx) => tx.insert(tickets).values({ title: 't', description: 'd', customerId: customer }).returning({ id: tickets.id }));
-    return row!.id;
-  };
   const post = async (sender: string, ticketId: string, message: string, isInternal = false) => {
     const [row] = await withClaims(db(), { sub: sender }, (tx) => tx.insert(ticketMessages).values({ ticketId, senderId: sender, message, isInternal }).returning({ id: ticketMessages.id }));
     return row!.id;

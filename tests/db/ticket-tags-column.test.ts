@@ -17,18 +17,15 @@ describe.each(enginesUnderTest)('ticket tags column on %s', (engine) => {
   let testDb: TestDatabase;
   let customer: string;
   let agent: string;
+  let openTicket: () => Promise<string>;
   beforeAll(async () => {
-    ({ testDb, customer, agent } = await databaseWithCustomerAndAgent(engine));
+    ({ testDb, customer, agent, openTicket } = await databaseWithCustomerAndAgent(engine));
   });
   afterAll(() => testDb?.drop());
 
   const db = () => testDb.handle.systemDb;
   const asTeam = <T>(work: Parameters<typeof withClaims<T>>[2]) => withClaims(db(), { sub: agent }, work);
   const asCustomer = <T>(work: Parameters<typeof withClaims<T>>[2]) => withClaims(db(), { sub: customer }, work);
-  const openTicket = async () => {
-    const [row] = await asCustomer((tx) => tx.insert(tickets).values({ title: 't', description: 'd', customerId: customer }).returning({ id: tickets.id }));
-    return row!.id;
-  };
   const newTag = async (name: string, color = '#336699') => {
     const [row] = await asTeam((tx) => tx.insert(ticketTags).values({ name: `${name}-${randomUUID().slice(0, 6)}`, color }).returning());
     return row!;
