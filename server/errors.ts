@@ -90,6 +90,12 @@ const httpStatusCodes: Record<number, ErrorCode> = {
   503: 'unavailable',
 };
 
+/** The constraint a database error names (postgres.js: constraint_name; PGlite: constraint). */
+function constraintOf(error: unknown): unknown {
+  const fields = error as { constraint_name?: unknown; constraint?: unknown };
+  return fields.constraint_name ?? fields.constraint;
+}
+
 /** What a database error means for the client, by SQLSTATE; undefined when it is our fault. */
 function fromDatabaseError(error: unknown): ApiError | undefined {
   let current: unknown = error;
@@ -97,7 +103,7 @@ function fromDatabaseError(error: unknown): ApiError | undefined {
     const code = (current as { code?: unknown }).code;
     if (typeof code === 'string') {
       if (code === '42501') return new ApiError('forbidden', 'You may not make that change.');
-      if (code === '23505') return new ApiError('conflict', 'That already exists.');
+      if (code === '23505') return new ApiError('conflict', constraintOf(current) === 'ticket_messages_pkey' ? 'A message with that id already exists.' : 'That already exists.');
       if (code === '23503') return new ApiError('validation_failed', 'That refers to something that does not exist.');
       if (code === '22P02' || code === '22007' || code === '22008' || code === '22023') return new ApiError('validation_failed', 'A value has the wrong format.');
       // Text PostgreSQL cannot store (a NUL character, say), and values out of a column's range.

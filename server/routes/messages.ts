@@ -72,7 +72,12 @@ async function visibleTicket(tx: Tx, id: string) {
 /** Writes the reply (and records its files first) in the caller's transaction. */
 async function writeReply(tx: Tx, user: AuthUser, ticketId: string, status: string, body: CreateMessageBody, files: readonly StoredUpload[]) {
   if (status === 'closed' && !user.teamRole) throw new ApiError('conflict', 'This ticket is closed; open a new ticket instead.');
-  const messageId = randomUUID();
+  const messageId = body.id ?? randomUUID();
+  // Files may not be recorded for a message that exists (the database refuses it as a forbidden
+  // change); an id the client chose that is taken is a conflict, as the message's insert says.
+  if (body.id && files.length && (await tx.select({ id: ticketMessages.id }).from(ticketMessages).where(eq(ticketMessages.id, body.id))).length) {
+    throw new ApiError('conflict', 'A message with that id already exists.');
+  }
   await recordUploads(tx, { ticketId, messageId, uploaderId: user.id }, files);
   // RETURNING, not a second read: the message's event holds the live horizon until commit, so
   // the fewer round trips between this insert and the commit, the sooner everyone sees it.

@@ -40,6 +40,11 @@ export const listMessagesQuery = z.strictObject({
 
 export const createMessageBody = z
   .strictObject({
+    /**
+     * The new message's id, chosen by the client (optional): a view that shows a reply before the
+     * server has answered recognises it by this id when it arrives live, before the 201 does.
+     */
+    id: uuidSchema.optional().openapi({ description: "The new message's id, when the client chooses it (a UUID it made); one already taken is refused with 409." }),
     message: text(20_000),
     /** Team only: a note the customer never sees. */
     isInternal: z.boolean().optional(),

@@ -19,7 +19,7 @@ function replyStatement(user: AuthUser, ticketId: string, body: CreateMessageBod
   // The sender is the transaction's own identity: a statement that somehow ran without it
   // would name no sender and fail, never post as anyone.
   return sql`insert into public.ticket_messages (id, ticket_id, sender_id, message, is_internal)
-        select ${randomUUID()}::uuid, t.id, (select auth.uid()), ${body.message}, ${body.isInternal ?? false}
+        select ${body.id ?? randomUUID()}::uuid, t.id, (select auth.uid()), ${body.message}, ${body.isInternal ?? false}
         from public.tickets t
         where t.id = ${ticketId}::uuid and (t.status <> 'closed' or ${fromTeam})
         returning id, ticket_id, sender_id, message, is_internal, created_at, attachments`;

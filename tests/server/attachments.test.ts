@@ -4,6 +4,7 @@
  * classic attacks, downloads (headers, Range, ETag), access through row-level security, and that
  * a request that fails leaves no file behind.
  */
+import { randomUUID } from 'node:crypto';
 import { mkdtemp, readdir, rm } from 'node:fs/promises';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -203,6 +204,18 @@ describe.each(enginesUnderTest)('attachments on %s', (engine) => {
         const { status, body } = await reply(ana, ticketId, [], { message: 'Only words.' });
         expect(status).toBe(201);
         expect(body).toMatchObject({ message: 'Only words.', attachments: [] });
+      });
+
+      it('takes the message id the client chose, and refuses a taken one with 409 keeping no file', async () => {
+        const ticketId = await openTicket();
+        const chosen = randomUUID();
+        const files = [{ name: 'a.pdf', type: 'application/pdf', bytes: pdf(100) }];
+        const first = await reply(ana, ticketId, files, { id: chosen, message: 'Mine.' });
+        expect([first.status, first.body.id]).toEqual([201, chosen]);
+        const objects = await expectStorageMatchesDatabase();
+        await expectRefused(await reply(ana, ticketId, files, { id: chosen, message: 'Again.' }), 409, 'conflict');
+        await expectRefused(await reply(ana, ticketId, files, { id: 'not-a-uuid', message: 'Bad.' }), 400, 'validation_failed');
+        expect(await expectStorageMatchesDatabase()).toBe(objects);
       });
 
       it('honours Idempotency-Key with multipart: the same files replay, other files conflict, and neither keeps a copy', async () => {

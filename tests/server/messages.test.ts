@@ -90,6 +90,52 @@ describe.each(enginesUnderTest)('threads on %s', (engine) => {
     expect((await thread(ana, id, '?limit=500')).status).toBe(400);
   });
 
+  describe('a message id chosen by the client', () => {
+    it('is the new message\'s id, with an Idempotency-Key or without', async () => {
+      const { id } = await openTicket();
+      const [alone, keyed] = [randomUUID(), randomUUID()];
+      const first = await post(ana, id, { id: alone, message: 'mine' });
+      const second = await post(ana, id, { id: keyed, message: 'mine too' }, { 'idempotency-key': keyed });
+      expect([first.status, first.body.id]).toEqual([201, alone]);
+      expect([second.status, second.body.id]).toEqual([201, keyed]);
+      const ids = (await thread(ana, id)).body.items.map((m: { id: string }) => m.id);
+      expect(ids).toEqual(expect.arrayContaining([alone, keyed]));
+    });
+
+    it('is refused with 409 when it is taken, in any ticket, and nothing is written', async () => {
+      const { id } = await openTicket();
+      const other = await openTicket(ben);
+      const taken = randomUUID();
+      expect((await post(ben, other.id, { id: taken, message: 'first' })).status).toBe(201);
+      for (const headers of [{}, { 'idempotency-key': randomUUID() }] as Record<string, string>[]) {
+        const again = await post(ana, id, { id: taken, message: 'second' }, headers);
+        expect(again.status).toBe(409);
+        expect(expectErrorShape(again.body)).toMatchObject({ code: 'conflict', message: 'A message with that id already exists.' });
+      }
+      expect((await thread(ana, id)).body.items.map((m: { message: string }) => m.message)).toEqual(['It spins.']);
+    });
+
+    it('must be a UUID', async () => {
+      const { id } = await openTicket();
+      for (const bad of ['nope', 42, null, '']) {
+        const response = await post(ana, id, { id: bad, message: 'hi' });
+        expect(response.status).toBe(400);
+        expect(expectErrorShape(response.body).code).toBe('validation_failed');
+      }
+      expect((await thread(ana, id)).body.items).toHaveLength(1);
+    });
+
+    it('replays with the same key and id, and a different id under the same key is a different body (409)', async () => {
+      const { id } = await openTicket();
+      const key = randomUUID();
+      const first = await post(ana, id, { id: key, message: 'once' }, { 'idempotency-key': key });
+      const replay = await post(ana, id, { id: key, message: 'once' }, { 'idempotency-key': key });
+      expect(replay.headers.get('idempotent-replayed')).toBe('true');
+      expect(replay.body).toEqual(first.body);
+      expect((await post(ana, id, { id: randomUUID(), message: 'once' }, { 'idempotency-key': key })).status).toBe(409);
+    });
+  });
+
   describe('status rules', () => {
     it('the first public team reply sets firstResponseAt; an internal note does not', async () => {
       const { id } = await openTicket();

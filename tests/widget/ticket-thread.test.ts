@@ -5,7 +5,7 @@
  */
 /// <reference types="mocha" />
 import { expect } from '@open-wc/testing';
-import { sendKeys } from '@web/test-runner-commands';
+import { executeServerCommand, sendKeys } from '@web/test-runner-commands';
 import type { TicketWidget } from '../../widget/ticket-widget.ts';
 import { deep, deepAll, nextEvent, openTicket, openWidget, server, until, viewReady } from './support/browser.ts';
 
@@ -64,6 +64,39 @@ describe('<ticket-thread>', () => {
     // On screen: not unread.
     expect(widget.unreadCount).to.equal(0);
     await expect(thread).to.be.accessible();
+  });
+
+  it("shows a reply once when its live event arrives before the server's answer to the send", async function () {
+    this.timeout(30_000);
+    const customer = await server.customer('Iris');
+    const ticket = await openTicket(customer, 'Invoice PDF is blank');
+    const widget = await openWidget(url, customer.token);
+    await until(() => connectionText(widget) === 'Live', 'the live connection');
+    const thread = await openThread(widget, 'Invoice PDF is blank');
+    const copies = () => [...thread.shadowRoot!.querySelectorAll('.message .text')].filter((el) => el.textContent === 'Blank in Firefox only').length;
+
+    // The server stores the reply, and so sends it live, but its answer to the POST waits.
+    await executeServerCommand('api:hold-answers', { count: 1 });
+    try {
+      thread.shadowRoot!.querySelector('textarea')!.focus();
+      await sendKeys({ type: 'Blank in Firefox only' });
+      thread.shadowRoot!.querySelector<HTMLButtonElement>('[type=submit]')!.click();
+      const sending = await until(() => thread.shadowRoot!.querySelector('.pending'), 'the reply, sending');
+      const key = sending.getAttribute('data-key');
+      await until(() => thread.shadowRoot!.querySelector('.message:not(.pending)') && [...thread.shadowRoot!.querySelectorAll('.message:not(.pending) .text')].some((el) => el.textContent === 'Blank in Firefox only'), 'the reply, arrived live');
+      expect(copies(), 'copies while the answer is held').to.equal(1);
+      expect(thread.shadowRoot!.querySelector('.pending'), 'the sending copy, hidden').to.equal(null);
+      // The message is the one the widget sent: its id is the reply's key.
+      const { body } = await server.call('GET', `/tickets/${ticket.id}/messages`, customer.token);
+      expect(body.items.map((m: { id: string; message: string }) => [m.id, m.message]).slice(1)).to.deep.equal([[key, 'Blank in Firefox only']]);
+    } finally {
+      await executeServerCommand('api:release-answers');
+    }
+    const outbox = (thread as unknown as { session: { outbox: { replies: unknown[] } } }).session.outbox;
+    await until(() => outbox.replies.length === 0, 'the outbox to empty');
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    expect(copies(), 'copies once answered').to.equal(1);
+    expect(thread.shadowRoot!.querySelectorAll('.message')).to.have.length(2);
   });
 
   it('says what a resolved ticket means, and a reply reopens it (the status follows live)', async () => {

@@ -54,11 +54,13 @@ export function createWidgetApi(server: string, tokens: TokenSource) {
       for (const file of files) body.append('files', file, file.name);
       return upload<TicketDetailView>('/tickets', body, idempotencyKey, onProgress);
     },
-    reply(ticketId: string, message: string, files: File[], idempotencyKey: string, onProgress?: UploadProgress): Promise<MessageView> {
+    /** A reply whose id the client chose (`messageId`), so the view knows it when it arrives live before the answer. */
+    reply(ticketId: string, messageId: string, message: string, files: File[], idempotencyKey: string, onProgress?: UploadProgress): Promise<MessageView> {
       if (!files.length) {
-        return call<MessageView>(() => client.tickets[':id'].messages.$post({ param: { id: ticketId }, json: { message }, header: { 'idempotency-key': idempotencyKey } }));
+        return call<MessageView>(() => client.tickets[':id'].messages.$post({ param: { id: ticketId }, json: { id: messageId, message }, header: { 'idempotency-key': idempotencyKey } }));
       }
       const body = new FormData();
+      body.set('id', messageId);
       body.set('message', message);
       for (const file of files) body.append('files', file, file.name);
       return upload<MessageView>(`/tickets/${encodeURIComponent(ticketId)}/messages`, body, idempotencyKey, onProgress);

@@ -18,7 +18,7 @@ import { replyFiles } from './file-store.ts';
 import type { LocalStore } from './local-store.ts';
 
 export interface QueuedReply {
-  /** Also the Idempotency-Key. */
+  /** Also the Idempotency-Key, and the id the message gets on the server. */
   key: string;
   userId: string;
   ticketId: string;

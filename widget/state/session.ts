@@ -13,7 +13,7 @@ import type { LiveEvent, MessageView, TicketDetailView, TicketSummaryView, Templ
 import { LiveClient, type LiveState } from '../live/live-client.ts';
 import type { Identity, WidgetHost } from '../widget-host.ts';
 import { LocalStore } from './local-store.ts';
-import { Outbox } from './outbox.ts';
+import { Outbox, type QueuedReply } from './outbox.ts';
 
 export type SessionPhase = 'signed-out' | 'guest-needed' | 'starting' | 'ready' | 'failed';
 export type LoadStatus = 'idle' | 'loading' | 'ready' | 'error';
@@ -112,7 +112,7 @@ export class WidgetSession extends EventTarget {
       store: this.store,
       storageKey: this.host.storageKey('outbox'),
       userId: this.userKey,
-      send: (reply, files, onProgress) => this.api.reply(reply.ticketId, reply.message, files, reply.key, onProgress),
+      send: (reply, files, onProgress) => this.api.reply(reply.ticketId, reply.key, reply.message, files, reply.key, onProgress),
     });
     this.outbox.addEventListener('sent', (event) => this.#addMessages([(event as CustomEvent<{ message: MessageView }>).detail.message]));
     this.outbox.addEventListener('change', () => this.#changed());
@@ -219,6 +219,17 @@ export class WidgetSession extends EventTarget {
 
   reply(ticketId: string, message: string, files: File[]): void {
     this.outbox?.add(ticketId, message, files);
+  }
+
+  /**
+   * The customer's replies to this ticket still on their way, less those already in the thread:
+   * a reply's message has its key for id, and may arrive live before the server's answer does.
+   */
+  pendingReplies(ticketId: string): QueuedReply[] {
+    const queued = this.outbox?.forTicket(ticketId) ?? [];
+    if (!queued.length) return queued;
+    const arrived = new Set(this.thread(ticketId).messages.map((message) => message.id));
+    return queued.filter((reply) => !arrived.has(reply.key));
   }
 
   /** The thread is on screen (or not): its replies count as seen while it is. */

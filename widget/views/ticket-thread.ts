@@ -63,7 +63,7 @@ export class TicketThread extends LitElement {
 
   protected override updated(): void {
     // Keep the newest message in view as messages arrive.
-    const count = this.session.thread(this.ticketId).messages.length + (this.session.outbox?.forTicket(this.ticketId).length ?? 0);
+    const count = this.session.thread(this.ticketId).messages.length + this.session.pendingReplies(this.ticketId).length;
     if (count > this.#shownCount) {
       this.renderRoot.querySelector('.messages > li:last-child')?.scrollIntoView({ block: 'nearest' });
     }
@@ -134,7 +134,7 @@ export class TicketThread extends LitElement {
     const session = this.session;
     const thread = session.thread(this.ticketId);
     const ticket = thread.ticket ?? session.tickets.get(this.ticketId);
-    const queued = session.outbox?.forTicket(this.ticketId) ?? [];
+    const queued = session.pendingReplies(this.ticketId);
     const closed = ticket?.status === 'closed';
     const banner = ticket ? t.thread.banner[ticket.status] : '';
     const announcement = session.announcement?.ticketId === this.ticketId ? session.announcement : undefined;

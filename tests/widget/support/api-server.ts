@@ -100,11 +100,19 @@ export async function startWidgetTestServer(options: { allowedOrigin: string }):
     .get('/__test/token', async (c) => c.json({ token: await sign({ sub: c.req.query('sub') ?? randomUUID(), name: c.req.query('name') ?? 'Customer' }) }));
   // The "lost answer" fault (outbox.test.ts): a reply is handled (committed) but its connection is
   // cut before the answer goes out, as when a network drops it. Every reply's key and status is kept.
+  // The "late answer" fault (ticket-thread.test.ts): a reply is committed, and so sent live, but its
+  // answer waits until the test releases it.
   let answersToLose = 0;
+  let answersToHold = 0;
+  const heldAnswers: (() => void)[] = [];
   const replies: { key: string | null; status: number; answered: boolean }[] = [];
   const serveApp = async (request: Request, env: never): Promise<Response> => {
     if (request.method !== 'POST' || !/\/messages$/.test(new URL(request.url).pathname)) return app.fetch(request, env);
     const response = await app.fetch(request, env);
+    if (answersToHold > 0 && response.status < 300) {
+      answersToHold -= 1;
+      await new Promise<void>((release) => heldAnswers.push(release));
+    }
     const lose = answersToLose > 0 && response.status < 300;
     replies.push({ key: request.headers.get('idempotency-key'), status: response.status, answered: !lose });
     if (!lose) return response;
@@ -181,6 +189,16 @@ export async function startWidgetTestServer(options: { allowedOrigin: string }):
     /** Cut the connection of the next `count` successful replies after the server has handled them. */
     'api:lose-answers': async (payload: { count: number }) => {
       answersToLose = payload.count;
+      return true;
+    },
+    /** Hold the answers of the next `count` successful replies (already committed) until api:release-answers. */
+    'api:hold-answers': async (payload: { count: number }) => {
+      answersToHold = payload.count;
+      return true;
+    },
+    'api:release-answers': async () => {
+      answersToHold = 0;
+      for (const release of heldAnswers.splice(0)) release();
       return true;
     },
     /** Every reply POST so far: its Idempotency-Key, status, and whether the answer reached the client. */
