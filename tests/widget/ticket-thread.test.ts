@@ -74,6 +74,7 @@ describe('<ticket-thread>', () => {
     await until(() => connectionText(widget) === 'Live', 'the live connection');
     const thread = await openThread(widget, 'Invoice PDF is blank');
     const copies = () => [...thread.shadowRoot!.querySelectorAll('.message .text')].filter((el) => el.textContent === 'Blank in Firefox only').length;
+    const outbox = (thread as unknown as { session: { outbox: { replies: { key: string }[] } } }).session.outbox;
 
     // The server stores the reply, and so sends it live, but its answer to the POST waits.
     await executeServerCommand('api:hold-answers', { count: 1 });
@@ -81,9 +82,10 @@ describe('<ticket-thread>', () => {
       thread.shadowRoot!.querySelector('textarea')!.focus();
       await sendKeys({ type: 'Blank in Firefox only' });
       thread.shadowRoot!.querySelector<HTMLButtonElement>('[type=submit]')!.click();
-      const sending = await until(() => thread.shadowRoot!.querySelector('.pending'), 'the reply, sending');
-      const key = sending.getAttribute('data-key');
-      await until(() => thread.shadowRoot!.querySelector('.message:not(.pending)') && [...thread.shadowRoot!.querySelectorAll('.message:not(.pending) .text')].some((el) => el.textContent === 'Blank in Firefox only'), 'the reply, arrived live');
+      const key = (await until(() => outbox.replies[0], 'the reply in the outbox')).key;
+      await until(() => [...thread.shadowRoot!.querySelectorAll('.message:not(.pending) .text')].some((el) => el.textContent === 'Blank in Firefox only'), 'the reply, arrived live');
+      // Its answer has not come yet: the reply is still in the outbox, and shown once.
+      expect(outbox.replies.map((reply) => reply.key), 'the outbox while the answer is held').to.deep.equal([key]);
       expect(copies(), 'copies while the answer is held').to.equal(1);
       expect(thread.shadowRoot!.querySelector('.pending'), 'the sending copy, hidden').to.equal(null);
       // The message is the one the widget sent: its id is the reply's key.
@@ -92,7 +94,6 @@ describe('<ticket-thread>', () => {
     } finally {
       await executeServerCommand('api:release-answers');
     }
-    const outbox = (thread as unknown as { session: { outbox: { replies: unknown[] } } }).session.outbox;
     await until(() => outbox.replies.length === 0, 'the outbox to empty');
     await new Promise((resolve) => setTimeout(resolve, 300));
     expect(copies(), 'copies once answered').to.equal(1);
