@@ -11,3 +11,4 @@ export * from './templates.ts';
 export * from './idempotency.ts';
 export * from './sla.ts';
 export * from './events.ts';
+export * from './search.ts';

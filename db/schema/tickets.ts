@@ -33,10 +33,6 @@ export interface TicketTagRef {
   color: string;
 }
 
-/** The text-search document of a ticket; the same expression as its GIN index. */
-export function ticketSearchDocument(title: AnyPgColumn, description: AnyPgColumn): SQL {
-  return sql`to_tsvector('simple'::regconfig, ${title} || ' ' || ${description})`;
-}
 
 export const tickets = pgTable(
   'tickets',
@@ -79,8 +75,7 @@ export const tickets = pgTable(
       index(`tickets_${status}_created_idx`).on(t.createdAt, t.id).where(sql`${t.status} = ${sql.raw(`'${status}'`)}`),
       index(`tickets_${status}_updated_idx`).on(t.updatedAt, t.id).where(sql`${t.status} = ${sql.raw(`'${status}'`)}`),
     ]),
-    // Text search over title and description; queries must use ticketSearchDocument verbatim.
-    index('tickets_search_idx').using('gin', ticketSearchDocument(t.title, t.description)),
+    // Text search over title and description: in ticket_search (search.ts), not on this row.
 
     pgPolicy('Customers can view their own tickets', {
       for: 'select',

@@ -7,7 +7,7 @@
 import { and, eq, inArray, isNull, sql, type SQL } from 'drizzle-orm';
 import { queryRows } from '../../db/query-rows.ts';
 import type { Tx } from '../../db/rls.ts';
-import { tickets, ticketSearchDocument, type TicketLastMessage, type TicketTagRef } from '../../db/schema/index.ts';
+import { tickets, ticketSearch, type TicketLastMessage, type TicketTagRef } from '../../db/schema/index.ts';
 import type { AuthUser } from '../auth/user-directory.ts';
 import type { JsonValue } from '../schemas/common.ts';
 import type { ListTicketsQuery } from '../schemas/tickets.ts';
@@ -103,7 +103,7 @@ export async function listTickets(tx: Tx, user: AuthUser, query: ListTicketsQuer
         : sql`exists (select 1 from public.ticket_tag_relations r join public.ticket_tags g on g.id = r.tag_id where r.ticket_id = ${tickets.id} and g.name = ${query.tag})`,
     );
   }
-  if (query.q) conditions.push(sql`${ticketSearchDocument(tickets.title, tickets.description)} @@ websearch_to_tsquery('simple', ${query.q})`);
+  if (query.q) conditions.push(sql`exists (select 1 from ${ticketSearch} s where s.ticket_id = ${tickets.id} and s.document @@ websearch_to_tsquery('simple', ${query.q}))`);
   const direction = sql.raw(query.order);
   if (query.cursor) {
     const position = decodeCursor(query.cursor, { sort: query.sort, order: query.order });

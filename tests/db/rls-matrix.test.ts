@@ -8,14 +8,14 @@ import { randomUUID } from 'node:crypto';
 import { and, eq, sql } from 'drizzle-orm';
 import { queryRows } from '../../db/query-rows.ts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { idempotencyKeys, slaTargets, ticketAttachments, ticketEvents, teamMembers, ticketMessages, ticketMetadata, tickets, ticketTagRelations, ticketTags, ticketTemplates, users } from '../../db/schema/index.ts';
+import { idempotencyKeys, slaTargets, ticketAttachments, ticketEvents, ticketSearch, teamMembers, ticketMessages, ticketMetadata, tickets, ticketTagRelations, ticketTags, ticketTemplates, users } from '../../db/schema/index.ts';
 import type { Tx } from '../../db/rls.ts';
 import { actors, asActor, attemptWrite, seedRlsFixture, type Actor, type RlsFixture } from '../support/rls-fixture.ts';
 import { createTestDatabase, enginesUnderTest, type TestDatabase } from '../support/test-database.ts';
 
 const tables = [
   'tickets', 'ticket_messages', 'ticket_attachments', 'ticket_tags', 'ticket_tag_relations', 'ticket_metadata', 'team_members',
-  'ticket_templates', 'idempotency_keys', 'sla_targets', 'ticket_events', 'auth.users',
+  'ticket_templates', 'idempotency_keys', 'sla_targets', 'ticket_events', 'ticket_search', 'auth.users',
 ] as const;
 const operations = ['select', 'insert', 'update', 'delete'] as const;
 type Table = (typeof tables)[number];
@@ -337,6 +337,19 @@ const matrix: MatrixCase[] = [
     { table: 'ticket_events', operation: 'delete', actor, expected: 'denied', what: 'deletes an event', run: (tx) => tx.delete(ticketEvents), target: (tx) => tx.select().from(ticketEvents) },
   ]),
 
+  // ── ticket_search: each ticket's search document, written only by a trigger ──────────────
+  ...customers.flatMap(({ actor, own, others }): MatrixCase[] => [
+    { table: 'ticket_search', operation: 'select', actor, expected: 'allowed', what: "searches their own ticket's text", run: (tx, f) => tx.select().from(ticketSearch).where(eq(ticketSearch.ticketId, own(f))) },
+    { table: 'ticket_search', operation: 'select', actor, expected: 'denied', what: "reads another customer's ticket text", run: (tx, f) => tx.select().from(ticketSearch).where(eq(ticketSearch.ticketId, others(f))) },
+  ]),
+  ...team.map((actor): MatrixCase => ({ table: 'ticket_search', operation: 'select', actor, expected: 'allowed', what: "searches any customer's ticket", run: (tx, f) => tx.select().from(ticketSearch).where(eq(ticketSearch.ticketId, f.ticketB)) })),
+  { table: 'ticket_search', operation: 'select', actor: 'nobody', expected: 'denied', what: 'reads any ticket text', run: (tx) => tx.select().from(ticketSearch) },
+  ...actors.flatMap((actor): MatrixCase[] => [
+    { table: 'ticket_search', operation: 'insert', actor, expected: 'denied', what: 'plants search text for a ticket', run: (tx, f) => tx.insert(ticketSearch).values({ ticketId: f.ticketAEmpty, document: 'planted' }) },
+    { table: 'ticket_search', operation: 'update', actor, expected: 'denied', what: "rewrites a ticket's search text", run: (tx) => tx.update(ticketSearch).set({ document: 'rewritten' }), target: (tx) => tx.select().from(ticketSearch) },
+    { table: 'ticket_search', operation: 'delete', actor, expected: 'denied', what: 'hides a ticket from search', run: (tx) => tx.delete(ticketSearch), target: (tx) => tx.select().from(ticketSearch) },
+  ]),
+
   // ── auth.users: the user directory ───────────────────────────────────────────────────────
   ...customers.flatMap(({ actor, other }): MatrixCase[] => [
     { table: 'auth.users', operation: 'select', actor, expected: 'allowed', what: 'reads their own profile', run: (tx, f) => tx.select().from(users).where(eq(users.id, f.userId[actor])) },
@@ -371,6 +384,7 @@ const neverAllowed = new Set<string>([
   ...actors.map((a) => `idempotency_keys delete ${a}`),
   ...actors.flatMap((a) => ['insert', 'update', 'delete'].map((op) => `sla_targets ${op} ${a}`)),
   ...actors.flatMap((a) => ['insert', 'update', 'delete'].map((op) => `ticket_events ${op} ${a}`)),
+  ...actors.flatMap((a) => ['insert', 'update', 'delete'].map((op) => `ticket_search ${op} ${a}`)),
   // Attachment rows are immutable: removing a message removes its files' rows.
   ...actors.flatMap((a) => ['update', 'delete'].map((op) => `ticket_attachments ${op} ${a}`)),
 ]);
@@ -384,6 +398,7 @@ const neverDenied = new Set<string>([
   ...(['customerA', 'customerB', 'agent', 'admin'] as const).flatMap((a) => [`ticket_templates select ${a}`, `sla_targets select ${a}`]),
   'ticket_templates delete admin',
   ...team.map((a) => `ticket_events select ${a}`),
+  ...team.map((a) => `ticket_search select ${a}`),
   ...team.map((a) => `ticket_attachments select ${a}`),
 ]);
 

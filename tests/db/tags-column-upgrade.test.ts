@@ -4,27 +4,13 @@
  * as they were, and leave every trigger enabled, so tagging after the upgrade keeps it in step.
  */
 import { randomUUID } from 'node:crypto';
-import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { rmSync } from 'node:fs';
 import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { migrateDatabase, migrationsFolder } from '../../db/migrate.ts';
+import { migrateDatabase } from '../../db/migrate.ts';
 import { queryRows } from '../../db/query-rows.ts';
+import { historyBefore } from '../support/migration-history.ts';
 import { createTestDatabase, enginesUnderTest, type TestDatabase } from '../support/test-database.ts';
-
-/** The migration history up to, not including, the first migration of the tags column. */
-function historyBefore(tag: string): string {
-  const folder = mkdtempSync(join(tmpdir(), 'tw-migrations-'));
-  cpSync(migrationsFolder, folder, { recursive: true });
-  const journalPath = join(folder, 'meta', '_journal.json');
-  const journal = JSON.parse(readFileSync(journalPath, 'utf8')) as { entries: { tag: string }[] };
-  const cut = journal.entries.findIndex((entry) => entry.tag === tag);
-  if (cut < 0) throw new Error(`no migration ${tag} in the journal`);
-  journal.entries = journal.entries.slice(0, cut);
-  writeFileSync(journalPath, JSON.stringify(journal));
-  return folder;
-}
 
 describe.each(enginesUnderTest)('upgrading to the tags column on %s', (engine) => {
   let testDb: TestDatabase;
