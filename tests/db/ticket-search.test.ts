@@ -12,21 +12,14 @@ import { migrateDatabase } from '../../db/migrate.ts';
 import { queryRows } from '../../db/query-rows.ts';
 import { withClaims } from '../../db/rls.ts';
 import { ticketMessages, tickets } from '../../db/schema/index.ts';
-import { databaseWithCustomerAndAgent } from '../support/customer-and-agent.ts';
+import { customerAndAgentSuite } from '../support/customer-and-agent.ts';
 import { historyBefore } from '../support/migration-history.ts';
 import { createTestDatabase, enginesUnderTest, type TestDatabase } from '../support/test-database.ts';
 
 describe.each(enginesUnderTest)('ticket search documents on %s', (engine) => {
-  let testDb: TestDatabase;
-  let customer: string;
-  let agent: string;
-  let openTicket: () => Promise<string>;
-  beforeAll(async () => {
-    ({ testDb, customer, agent, openTicket } = await databaseWithCustomerAndAgent(engine));
-  });
-  afterAll(() => testDb?.drop());
-
-  const db = () => testDb.handle.systemDb;
+  const suite = customerAndAgentSuite(engine);
+  const db = () => suite.testDb.handle.systemDb;
+  const openTicket = () => suite.openTicket();
   /** Which of the user's tickets match the words, under row-level security, as the list searches. */
   const search = (user: string, words: string) =>
     withClaims(db(), { sub: user }, (tx) =>
@@ -37,30 +30,30 @@ describe.each(enginesUnderTest)('ticket search documents on %s', (engine) => {
 
   it('is written when a ticket is opened: its title and description are searchable at once', async () => {
     const id = await openTicket();
-    await withClaims(db(), { sub: agent }, (tx) => tx.update(tickets).set({ title: 'Invoice export broken', description: 'The PDF comes out blank' }).where(eq(tickets.id, id)));
-    expect(await search(customer, 'invoice')).toContain(id);
-    expect(await search(customer, 'blank')).toContain(id);
-    expect(await search(agent, 'invoice blank')).toContain(id);
+    await withClaims(db(), { sub: suite.agent }, (tx) => tx.update(tickets).set({ title: 'Invoice export broken', description: 'The PDF comes out blank' }).where(eq(tickets.id, id)));
+    expect(await search(suite.customer, 'invoice')).toContain(id);
+    expect(await search(suite.customer, 'blank')).toContain(id);
+    expect(await search(suite.agent, 'invoice blank')).toContain(id);
   });
 
   it('follows a change of title or description, and forgets the old words', async () => {
     const id = await openTicket();
-    await withClaims(db(), { sub: agent }, (tx) => tx.update(tickets).set({ title: 'Webhooks stopped' }).where(eq(tickets.id, id)));
-    expect(await search(agent, 'webhooks')).toContain(id);
-    await withClaims(db(), { sub: agent }, (tx) => tx.update(tickets).set({ title: 'Callbacks stopped' }).where(eq(tickets.id, id)));
-    expect(await search(agent, 'callbacks')).toContain(id);
-    expect(await search(agent, 'webhooks')).not.toContain(id);
+    await withClaims(db(), { sub: suite.agent }, (tx) => tx.update(tickets).set({ title: 'Webhooks stopped' }).where(eq(tickets.id, id)));
+    expect(await search(suite.agent, 'webhooks')).toContain(id);
+    await withClaims(db(), { sub: suite.agent }, (tx) => tx.update(tickets).set({ title: 'Callbacks stopped' }).where(eq(tickets.id, id)));
+    expect(await search(suite.agent, 'callbacks')).toContain(id);
+    expect(await search(suite.agent, 'webhooks')).not.toContain(id);
   });
 
   it('is left alone by replies and by changes of anything else', async () => {
     const id = await openTicket();
     const before = await version(id);
     expect(before).toBeDefined();
-    await withClaims(db(), { sub: customer }, (tx) => tx.insert(ticketMessages).values({ ticketId: id, senderId: customer, message: 'Any news?' }));
-    await withClaims(db(), { sub: agent }, (tx) => tx.insert(ticketMessages).values({ ticketId: id, senderId: agent, message: 'Looking into it.' }));
-    await withClaims(db(), { sub: agent }, (tx) => tx.update(tickets).set({ status: 'in_progress', priority: 'high', assignedTo: agent }).where(eq(tickets.id, id)));
+    await withClaims(db(), { sub: suite.customer }, (tx) => tx.insert(ticketMessages).values({ ticketId: id, senderId: suite.customer, message: 'Any news?' }));
+    await withClaims(db(), { sub: suite.agent }, (tx) => tx.insert(ticketMessages).values({ ticketId: id, senderId: suite.agent, message: 'Looking into it.' }));
+    await withClaims(db(), { sub: suite.agent }, (tx) => tx.update(tickets).set({ status: 'in_progress', priority: 'high', assignedTo: suite.agent }).where(eq(tickets.id, id)));
     // Setting the title to what it was is no change either.
-    await withClaims(db(), { sub: agent }, (tx) => tx.update(tickets).set({ title: 't' }).where(eq(tickets.id, id)));
+    await withClaims(db(), { sub: suite.agent }, (tx) => tx.update(tickets).set({ title: 't' }).where(eq(tickets.id, id)));
     const [ticket] = await db().select({ messageCount: tickets.messageCount, status: tickets.status }).from(tickets).where(eq(tickets.id, id));
     expect(ticket).toEqual({ messageCount: 2, status: 'in_progress' });
     expect(await version(id)).toBe(before);
@@ -68,17 +61,17 @@ describe.each(enginesUnderTest)('ticket search documents on %s', (engine) => {
 
   it("never shows a customer another customer's ticket, however the words match", async () => {
     const theirs = await openTicket();
-    await withClaims(db(), { sub: agent }, (tx) => tx.update(tickets).set({ title: 'Quarterly payroll mismatch' }).where(eq(tickets.id, theirs)));
+    await withClaims(db(), { sub: suite.agent }, (tx) => tx.update(tickets).set({ title: 'Quarterly payroll mismatch' }).where(eq(tickets.id, theirs)));
     const stranger = randomUUID();
     await db().execute(sql`insert into auth.users (id, name) values (${stranger}, 'Stan')`);
     expect(await search(stranger, 'payroll')).toEqual([]);
     expect(await withClaims(db(), { sub: stranger }, (tx) => queryRows(tx, sql`select * from public.ticket_search`))).toEqual([]);
-    expect(await search(customer, 'payroll')).toEqual([theirs]);
+    expect(await search(suite.customer, 'payroll')).toEqual([theirs]);
   });
 
   it('goes with its ticket', async () => {
     const id = await openTicket();
-    await withClaims(db(), { sub: agent }, (tx) => tx.delete(tickets).where(eq(tickets.id, id)));
+    await withClaims(db(), { sub: suite.agent }, (tx) => tx.delete(tickets).where(eq(tickets.id, id)));
     expect(await version(id)).toBeUndefined();
   });
 });

@@ -4,6 +4,7 @@
  * inserted past row-level security, and a way for the customer to open a ticket under it.
  */
 import { randomUUID } from 'node:crypto';
+import { afterAll, beforeAll } from 'vitest';
 import type { Engine } from '../../db/client.ts';
 import { withClaims } from '../../db/rls.ts';
 import { teamMembers, tickets, users } from '../../db/schema/index.ts';
@@ -28,4 +29,14 @@ export async function databaseWithCustomerAndAgent(engine: Engine): Promise<Cust
     return row!.id;
   };
   return { testDb, customer, agent, openTicket };
+}
+
+/** The same, for one suite: made before its tests (beforeAll), dropped after them (afterAll); read its fields inside the tests. */
+export function customerAndAgentSuite(engine: Engine): CustomerAndAgent {
+  const suite = {} as CustomerAndAgent;
+  beforeAll(async () => {
+    Object.assign(suite, await databaseWithCustomerAndAgent(engine));
+  });
+  afterAll(() => suite.testDb?.drop());
+  return suite;
 }
