@@ -1,5 +1,5 @@
-import { sql, type SQL } from 'drizzle-orm';
-import { index, integer, jsonb, pgEnum, pgPolicy, pgTable, text, timestamp, uuid, type AnyPgColumn } from 'drizzle-orm/pg-core';
+import { sql } from 'drizzle-orm';
+import { index, integer, jsonb, pgEnum, pgPolicy, pgTable, text, timestamp, uuid } from 'drizzle-orm/pg-core';
 import { authenticated, currentUserId, isTeamMember } from './access.ts';
 import { users } from './auth.ts';
 import { teamMembers } from './team.ts';
@@ -32,7 +32,6 @@ export interface TicketTagRef {
   name: string;
   color: string;
 }
-
 
 export const tickets = pgTable(
   'tickets',
