@@ -6,26 +6,19 @@
  */
 import { randomUUID } from 'node:crypto';
 import { and, asc, eq, gt, sql } from 'drizzle-orm';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { withClaims } from '../../db/rls.ts';
 import { ticketEvents, ticketTagRelations, ticketTags, tickets } from '../../db/schema/index.ts';
 import { sqlStateOf } from '../support/sql-error.ts';
-import { databaseWithCustomerAndAgent } from '../support/customer-and-agent.ts';
-import { enginesUnderTest, type TestDatabase } from '../support/test-database.ts';
+import { customerAndAgentSuite } from '../support/customer-and-agent.ts';
+import { enginesUnderTest } from '../support/test-database.ts';
 
 describe.each(enginesUnderTest)('ticket tags column on %s', (engine) => {
-  let testDb: TestDatabase;
-  let customer: string;
-  let agent: string;
-  let openTicket: () => Promise<string>;
-  beforeAll(async () => {
-    ({ testDb, customer, agent, openTicket } = await databaseWithCustomerAndAgent(engine));
-  });
-  afterAll(() => testDb?.drop());
-
-  const db = () => testDb.handle.systemDb;
-  const asTeam = <T>(work: Parameters<typeof withClaims<T>>[2]) => withClaims(db(), { sub: agent }, work);
-  const asCustomer = <T>(work: Parameters<typeof withClaims<T>>[2]) => withClaims(db(), { sub: customer }, work);
+  const suite = customerAndAgentSuite(engine);
+  const db = () => suite.testDb.handle.systemDb;
+  const openTicket = () => suite.openTicket();
+  const asTeam = <T>(work: Parameters<typeof withClaims<T>>[2]) => withClaims(db(), { sub: suite.agent }, work);
+  const asCustomer = <T>(work: Parameters<typeof withClaims<T>>[2]) => withClaims(db(), { sub: suite.customer }, work);
   const newTag = async (name: string, color = '#336699') => {
     const [row] = await asTeam((tx) => tx.insert(ticketTags).values({ name: `${name}-${randomUUID().slice(0, 6)}`, color }).returning());
     return row!;
@@ -100,11 +93,11 @@ describe.each(enginesUnderTest)('ticket tags column on %s', (engine) => {
 
   it('cannot be written by a user: an insert starts empty, an update is refused and changes nothing', async () => {
     const forged = [{ id: randomUUID(), name: 'vip', color: '#ffd700' }];
-    const [row] = await asCustomer((tx) => tx.insert(tickets).values({ title: 't', description: 'd', customerId: customer, tags: forged }).returning({ id: tickets.id }));
+    const [row] = await asCustomer((tx) => tx.insert(tickets).values({ title: 't', description: 'd', customerId: suite.customer, tags: forged }).returning({ id: tickets.id }));
     expect((await rowForCustomer(row!.id)).tags).toEqual([]);
-    for (const sub of [customer, agent]) {
+    for (const sub of [suite.customer, suite.agent]) {
       const error = await withClaims(db(), { sub }, (tx) => tx.update(tickets).set({ tags: forged }).where(eq(tickets.id, row!.id))).catch((e: unknown) => e);
-      expect(sqlStateOf(error), `as ${sub === agent ? 'agent' : 'customer'}`).toBe('42501');
+      expect(sqlStateOf(error), `as ${sub === suite.agent ? 'agent' : 'customer'}`).toBe('42501');
     }
     expect((await rowForCustomer(row!.id)).tags).toEqual([]);
   });
