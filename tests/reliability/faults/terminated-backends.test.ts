@@ -10,6 +10,7 @@ import type postgres from 'postgres';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AnswerTally, call, eventually, newCustomer, postReplyUntilStored, type FaultUser } from '../support/fault-client.ts';
 import type { ServerChild } from '../support/server-child.ts';
+import { startBackendStorm } from '../support/backend-storm.ts';
 import { startFaultRig } from '../support/fault-rig.ts';
 import { clusterUnavailableReason, type ThrowawayCluster } from '../support/throwaway-cluster.ts';
 import { idleInTransaction, installWriteAudit, witnessedWrites, writesOutsideTheirClaims } from '../support/write-audit.ts';
@@ -90,22 +91,8 @@ describe.skipIf(unavailable)('backends terminated inside open transactions', () 
     const tally = new AnswerTally();
     const customers = await Promise.all([0, 1, 2, 3, 4, 5].map((n) => newCustomer(`Writer ${n}`)));
     const tickets = await Promise.all(customers.map((customer, n) => openTicket(customer, `Storm ${n}`)));
-    let stormOver = false;
-    let kills = 0;
-    const killer = (async () => {
-      // A bounded storm: at most 30 kills, a few per second, so the writers can still finish.
-      while (!stormOver && kills < 30) {
-        const [victim] = await admin<{ pid: number }[]>`
-          select pid from pg_stat_activity
-          where application_name = 'ticket-widget' and xact_start is not null and pid <> pg_backend_pid()
-          order by random() limit 1`;
-        if (victim) {
-          await admin`select pg_terminate_backend(${victim.pid})`;
-          kills += 1;
-        }
-        await new Promise((resolve) => setTimeout(resolve, 100 + Math.random() * 150));
-      }
-    })();
+    // A bounded storm: at most 30 kills, a few per second, so the writers can still finish.
+    const storm = startBackendStorm(admin, { maxKills: 30, restMs: [40, 120] });
     const sent: string[] = [];
     const writers = customers.map(async (customer, n) => {
       for (let reply = 0; reply < 10; reply++) {
@@ -115,8 +102,8 @@ describe.skipIf(unavailable)('backends terminated inside open transactions', () 
       }
     });
     const outcomes = await Promise.allSettled(writers);
-    stormOver = true;
-    await killer;
+    await storm.stop();
+    const kills = storm.kills;
     for (const outcome of outcomes) if (outcome.status === 'rejected') throw outcome.reason;
 
     const rows = await admin<{ message: string; copies: string }[]>`

@@ -1,5 +1,5 @@
 /**
- * Readers in the storm: backends terminated (`pg_terminate_backend`) every 50–150 ms while
+ * Readers in the storm: backends caught inside a transaction terminated (`pg_terminate_backend`), one every 50–150 ms, while
  * customers list their tickets, open one and read its thread through a running server
  * (`node server/main.ts`), reads that go through readWithClaims' pipelined read-only
  * transaction on a reserved connection. Every request answers within a bound — 200, or 503
@@ -10,6 +10,7 @@ import type postgres from 'postgres';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AnswerTally, call, eventually, newCustomer, type Answer, type FaultUser } from '../support/fault-client.ts';
 import type { ServerChild } from '../support/server-child.ts';
+import { startBackendStorm } from '../support/backend-storm.ts';
 import { startFaultRig } from '../support/fault-rig.ts';
 import { clusterUnavailableReason, type ThrowawayCluster } from '../support/throwaway-cluster.ts';
 import { idleInTransaction } from '../support/write-audit.ts';
@@ -21,7 +22,7 @@ if (unavailable) console.log(`faults/terminated-readers: skipped: ${unavailable}
 const answerBoundMs = 8_000;
 /** Each reader reads at least this often, and on (up to maxReadsPerReader) until the storm has made minKills kills. */
 const readsPerReader = 45;
-const maxReadsPerReader = 200;
+const maxReadsPerReader = 1_000;
 const minKills = 25;
 const maxKills = 60;
 
@@ -65,26 +66,12 @@ describe.skipIf(unavailable)('backends terminated under readers', () => {
     const tally = new AnswerTally();
     const hung: string[] = [];
     const wrongReads: string[] = [];
-    let stormOver = false;
-    let kills = 0;
     let reads = 0;
-    const killer = (async () => {
-      while (!stormOver && kills < maxKills) {
-        const [victim] = await admin<{ pid: number }[]>`
-          select pid from pg_stat_activity
-          where application_name = 'ticket-widget' and xact_start is not null and pid <> pg_backend_pid()
-          order by random() limit 1`;
-        if (victim) {
-          const [terminated] = await admin<{ done: boolean }[]>`select pg_terminate_backend(${victim.pid}) as done`;
-          if (terminated?.done) kills += 1;
-        }
-        await new Promise((resolve) => setTimeout(resolve, 50 + Math.random() * 100));
-      }
-    })();
+    const storm = startBackendStorm(admin, { maxKills, restMs: [50, 150] });
     const started = Date.now();
     const loops = readers.map(async ({ customer, ticketId }, n) => {
       const paths = ['/api/v1/tickets', `/api/v1/tickets/${ticketId}`, `/api/v1/tickets/${ticketId}/messages`];
-      for (let read = 0; read < maxReadsPerReader && (read < readsPerReader || kills < minKills); read++) {
+      for (let read = 0; read < maxReadsPerReader && (read < readsPerReader || storm.kills < minKills); read++) {
         reads += 1;
         const path = paths[read % paths.length]!;
         const answer = await boundedCall(path, customer.token);
@@ -98,8 +85,8 @@ describe.skipIf(unavailable)('backends terminated under readers', () => {
       }
     });
     await Promise.all(loops);
-    stormOver = true;
-    await killer;
+    await storm.stop();
+    const kills = storm.kills;
     const stormSeconds = ((Date.now() - started) / 1000).toFixed(1);
     console.log(
       `faults/terminated-readers: injected: ${kills} backends terminated inside transactions in ${stormSeconds} s while 3 readers read on a pool of 4; ` +
