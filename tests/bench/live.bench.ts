@@ -409,6 +409,19 @@ async function functionStats(stats: postgres.Sql): Promise<FunctionStats> {
   return new Map(rows.map((r) => [r.funcname, { calls: Number(r.calls), total: r.total_time, self: r.self_time }]));
 }
 
+interface WalStats { records: number; fpi: number; bytes: number }
+
+/** The cluster's WAL counters (pg_stat_wal, PostgreSQL 14+): other databases' writes count too, so read them while only the bench writes. */
+async function walStats(stats: postgres.Sql): Promise<WalStats> {
+  const [row] = await stats<{ wal_records: string; wal_fpi: string; wal_bytes: string }[]>`select wal_records, wal_fpi, wal_bytes from pg_stat_wal`;
+  return { records: Number(row?.wal_records ?? 0), fpi: Number(row?.wal_fpi ?? 0), bytes: Number(row?.wal_bytes ?? 0) };
+}
+
+function walLine(before: WalStats, after: WalStats, posts: number): string {
+  const per = (x: number) => fixed(x / Math.max(1, posts), 1);
+  return `WAL per post: ${per(after.records - before.records)} records, ${per(after.fpi - before.fpi)} full pages, ${per(after.bytes - before.bytes)} bytes`;
+}
+
 function functionDelta(a: FunctionStats, b: FunctionStats): FunctionStats {
   const out: FunctionStats = new Map();
   for (const [name, after] of b) {
@@ -775,12 +788,14 @@ async function main(): Promise<number> {
         const position = await maxPosition(stats);
         const stopPhaseSampling = sampleActivity(benchUrl);
         const phaseFunctionsBefore = await functionStats(stats);
+        const walBefore = await walStats(stats);
         const snap = cpuSnapshot(serverPid, loadPid, name);
         const result = (await load.send({ type: 'closed-loop', concurrency: writers, warmupSeconds, seconds: phaseSeconds, drainTimeoutMs: expectsEvents ? 10_000 : 0 }, 'posted')).result;
         const cpu = cpuBetween(snap, cpuSnapshot(serverPid, loadPid, name));
         noteNoise(`phase ${phases.length + 1} (${mode})`, cpu);
         const activity = await stopPhaseSampling();
         const phaseFunctions = functionDelta(phaseFunctionsBefore, await functionStats(stats));
+        const walAfter = await walStats(stats);
         const inserted = (await countMessages(stats)) - before;
         let accounting: Accounting | undefined;
         if (expectsEvents) {
@@ -807,6 +822,7 @@ async function main(): Promise<number> {
         }
         log(`          ${cpuText(cpu)}; CPU ms per post: ${cpuPerPost(cpu, result.createdTotal)}; load event-loop delay p99 ${fixed(result.loopDelay.p99)} ms`);
         log(`          functions (approx.): ${functionLine(phaseFunctions, cpu.wall, result.createdTotal)}`);
+        log(`          ${walLine(walBefore, walAfter, inserted)}`);
         log(`          writers holding an event position: ${fixed(activity.openPositions, 2)} on average (≈ ${fixed((1000 * activity.openPositions) / Math.max(1e-9, result.createdTotal / cpu.wall), 1)} ms each, Little's law)`);
         log(`          backends busy on average: ${activity.top.slice(0, 4).map((r) => `${fixed(r.average, 2)} ${r.what.slice(0, 60)}`).join('; ')}`);
       } finally {
