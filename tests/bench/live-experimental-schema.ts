@@ -25,7 +25,7 @@ export interface SchemaExperiment {
 }
 
 /**
- * Two measurement-only probes (they break the log; never a migration). The four measured here before (drop the unread created_at index, find a bare
+ * Three measurement-only probes (they break the log or slow its readers; never a migration). The four measured here before (drop the unread created_at index, find a bare
  * activity bump by comparing rows, a shared position barrier, one sender look-up) shipped as
  * migrations 0014 and 0015. Add the next proposal here to measure it before writing its migration.
  */
@@ -62,6 +62,12 @@ BEGIN
   RETURN;
 END
 $$;`,
+  },
+  {
+    name: 'no-replay-index-unsafe',
+    why: "MEASUREMENT ONLY, slows customers' replay: without the (customer_id, position) index, whose entries land all over the index, to see what it costs writers",
+    replaces: { functions: [], indexes: ['public.ticket_events_customer_position_idx'] },
+    sql: 'DROP INDEX public.ticket_events_customer_position_idx;',
   },
 ];
 
