@@ -21,7 +21,18 @@ import { readThreadPage, toMessage, type ThreadMessage } from '../tickets/thread
 import { ticketMessages } from '../../db/schema/index.ts';
 import { asUser, bearerSecurity, createRouteApp, errorResponses, json, readAsUser, writeAsUser } from './openapi-app.ts';
 
-
+/**
+ * A reply's fingerprint under its Idempotency-Key. The widget names a queued reply's message by
+ * its key (`id` equal to the key); a widget from before that sent the same reply without `id`.
+ * Both are the same request, so a reply queued before an upgrade, whose first answer was lost,
+ * replays that answer when the new widget retries it instead of being refused as another body.
+ * Any other `id` counts, as every other field does.
+ */
+function replyFingerprint(ticketId: string, body: CreateMessageBody, key: string | undefined, files?: { name: string; type: string; sha256: string }[]): string {
+  const { id, ...withoutId } = body;
+  const namedByKey = id !== undefined && key !== undefined && id.toLowerCase() === key.toLowerCase();
+  return requestFingerprint('POST', `/tickets/${ticketId}/messages`, { ...(namedByKey ? withoutId : body), ...(files ? { files } : {}) });
+}
 const listRoute = createRoute({
   method: 'get',
   path: '/{id}/messages',
@@ -106,7 +117,7 @@ export function messageRoutes(deps: AppDeps) {
     try {
       const body = parseFormBody(createMessageBody, form.fields, { json: ['isInternal'] });
       if (body.isInternal && !user.teamRole) throw forbidden('Only team members may write internal notes.');
-      const fingerprint = requestFingerprint('POST', `/tickets/${id}/messages`, { ...body, files: form.files.map((f) => ({ name: f.name, type: f.type, sha256: f.sha256 })) });
+      const fingerprint = replyFingerprint(id, body, key, form.files.map((f) => ({ name: f.name, type: f.type, sha256: f.sha256 })));
       const result = await asUser(c, deps, async (tx) => {
         const current = await visibleTicket(tx, id);
         return once<ThreadMessage>(tx, user.id, key, fingerprint, () => writeReply(tx, user, id, current.status, body, form.files));
@@ -146,7 +157,7 @@ export function messageRoutes(deps: AppDeps) {
         return c.json(message, 201);
       }
       const result = await asUser(c, deps, (tx) =>
-        once<ThreadMessage>(tx, user.id, key, requestFingerprint('POST', `/tickets/${id}/messages`, body), async () => ({ status: 201 as const, body: await postReply(tx, user, id, body) })),
+        once<ThreadMessage>(tx, user.id, key, replyFingerprint(id, body, key), async () => ({ status: 201 as const, body: await postReply(tx, user, id, body) })),
       );
       if (result.replayed) c.header('Idempotent-Replayed', 'true');
       return c.json(result.body, 201);

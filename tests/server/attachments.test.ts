@@ -233,6 +233,20 @@ describe.each(enginesUnderTest)('attachments on %s', (engine) => {
         await expectRefused(other, 409, 'conflict');
         expect(await expectStorageMatchesDatabase()).toBe(objects);
       });
+
+      it('replays a reply with files sent without an id when it is retried with its key as id (a widget upgraded in between), keeping no copy', async () => {
+        const ticketId = await openTicket();
+        const key = randomUUID();
+        const files = [{ name: 'a.pdf', type: 'application/pdf', bytes: pdf(102) }];
+        const first = await reply(ana, ticketId, files, { message: 'Before the upgrade' }, { 'idempotency-key': key });
+        expect(first.status).toBe(201);
+        const objects = await expectStorageMatchesDatabase();
+        const retried = await reply(ana, ticketId, files, { id: key, message: 'Before the upgrade' }, { 'idempotency-key': key });
+        expect(retried.status).toBe(201);
+        expect(retried.headers.get('idempotent-replayed')).toBe('true');
+        expect(retried.body).toEqual(first.body);
+        expect(await expectStorageMatchesDatabase()).toBe(objects);
+      });
     });
 
     describe('limits', () => {

@@ -134,6 +134,25 @@ describe.each(enginesUnderTest)('threads on %s', (engine) => {
       expect(replay.body).toEqual(first.body);
       expect((await post(ana, id, { id: randomUUID(), message: 'once' }, { 'idempotency-key': key })).status).toBe(409);
     });
+
+    it('an id equal to the key is the same request as no id: a reply sent before a widget upgrade replays when retried after it', async () => {
+      const { id } = await openTicket();
+      const key = randomUUID();
+      const first = await post(ana, id, { message: 'queued before the upgrade' }, { 'idempotency-key': key });
+      expect(first.status).toBe(201);
+      const retried = await post(ana, id, { id: key, message: 'queued before the upgrade' }, { 'idempotency-key': key });
+      expect(retried.status).toBe(201);
+      expect(retried.headers.get('idempotent-replayed')).toBe('true');
+      expect(retried.body).toEqual(first.body);
+      // And the other way round; an id other than the key, or another text, is still another body.
+      const keyed = randomUUID();
+      const named = await post(ana, id, { id: keyed, message: 'named by its key' }, { 'idempotency-key': keyed });
+      expect((await post(ana, id, { message: 'named by its key' }, { 'idempotency-key': keyed })).body).toEqual(named.body);
+      expect((await post(ana, id, { id: randomUUID(), message: 'queued before the upgrade' }, { 'idempotency-key': key })).status).toBe(409);
+      expect((await post(ana, id, { id: key, message: 'edited' }, { 'idempotency-key': key })).status).toBe(409);
+      const messages = (await thread(ana, id)).body.items.map((m: { message: string }) => m.message);
+      expect(messages).toEqual(['It spins.', 'queued before the upgrade', 'named by its key']);
+    });
   });
 
   describe('status rules', () => {
