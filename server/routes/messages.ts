@@ -33,6 +33,7 @@ function replyFingerprint(ticketId: string, body: CreateMessageBody, key: string
   const namedByKey = id !== undefined && key !== undefined && id.toLowerCase() === key.toLowerCase();
   return requestFingerprint('POST', `/tickets/${ticketId}/messages`, { ...(namedByKey ? withoutId : body), ...(files ? { files } : {}) });
 }
+
 const listRoute = createRoute({
   method: 'get',
   path: '/{id}/messages',

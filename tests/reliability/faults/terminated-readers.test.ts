@@ -1,9 +1,10 @@
 /**
- * Readers in the storm: backends caught inside a transaction terminated (`pg_terminate_backend`), one every 50–150 ms, while
- * customers list their tickets, open one and read its thread through a running server
- * (`node server/main.ts`), reads that go through readWithClaims' pipelined read-only
- * transaction on a reserved connection. Every request answers within a bound — 200, or 503
- * `unavailable` in the error shape — none hangs, and the pool serves reads again afterwards.
+ * Readers in the storm: backends caught inside a transaction terminated (`pg_terminate_backend`),
+ * one every 50–150 ms (tests/reliability/support/backend-storm.ts), while customers list their
+ * tickets, open one and read its thread through a running server (`node server/main.ts`), reads
+ * that go through readWithClaims' pipelined read-only transaction on a reserved connection. Every
+ * request answers within a bound — 200, or 503 `unavailable` in the error shape — none hangs, and
+ * the pool serves reads again afterwards.
  */
 import { randomUUID } from 'node:crypto';
 import type postgres from 'postgres';
