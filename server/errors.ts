@@ -58,6 +58,8 @@ export class ApiError extends Error {
 
 export const notFound = (what = 'That resource') => new ApiError('not_found', `${what} does not exist, or you may not see it.`);
 export const forbidden = (message: string) => new ApiError('forbidden', message);
+/** A reply's client-chosen id that another message has: from the insert's primary key, or found before files are recorded. */
+export const messageIdTaken = () => new ApiError('conflict', 'A message with that id already exists.');
 
 export function errorBody(code: ErrorCode, message: string, issues?: ErrorIssue[]): ErrorBody {
   return { error: issues?.length ? { code, message, issues } : { code, message } };
@@ -103,7 +105,7 @@ function fromDatabaseError(error: unknown): ApiError | undefined {
     const code = (current as { code?: unknown }).code;
     if (typeof code === 'string') {
       if (code === '42501') return new ApiError('forbidden', 'You may not make that change.');
-      if (code === '23505') return new ApiError('conflict', constraintOf(current) === 'ticket_messages_pkey' ? 'A message with that id already exists.' : 'That already exists.');
+      if (code === '23505') return constraintOf(current) === 'ticket_messages_pkey' ? messageIdTaken() : new ApiError('conflict', 'That already exists.');
       if (code === '23503') return new ApiError('validation_failed', 'That refers to something that does not exist.');
       if (code === '22P02' || code === '22007' || code === '22008' || code === '22023') return new ApiError('validation_failed', 'A value has the wrong format.');
       // Text PostgreSQL cannot store (a NUL character, say), and values out of a column's range.

@@ -10,7 +10,7 @@ import { parseFormBody } from '../attachments/form-fields.ts';
 import { isMultipart, receiveMultipart, type StoredUpload } from '../attachments/multipart.ts';
 import { recordUploads, uploadLimits } from '../attachments/records.ts';
 import type { AuthUser } from '../auth/user-directory.ts';
-import { ApiError, forbidden, notFound } from '../errors.ts';
+import { ApiError, forbidden, messageIdTaken, notFound } from '../errors.ts';
 import { idempotencyKeyFrom, once, requestFingerprint } from '../idempotency.ts';
 import { createMessageForm, multipartDescription } from '../schemas/attachments.ts';
 import { idParams } from '../schemas/common.ts';
@@ -88,7 +88,7 @@ async function writeReply(tx: Tx, user: AuthUser, ticketId: string, status: stri
   // Files may not be recorded for a message that exists (the database refuses it as a forbidden
   // change); an id the client chose that is taken is a conflict, as the message's insert says.
   if (body.id && files.length && (await tx.select({ id: ticketMessages.id }).from(ticketMessages).where(eq(ticketMessages.id, body.id))).length) {
-    throw new ApiError('conflict', 'A message with that id already exists.');
+    throw messageIdTaken();
   }
   await recordUploads(tx, { ticketId, messageId, uploaderId: user.id }, files);
   // RETURNING, not a second read: the message's event holds the live horizon until commit, so
