@@ -16,26 +16,51 @@ export interface PipelineState {
    * postgres.js has closed it and may reconnect it for someone else: nothing more is written to it.
    */
   lost: boolean;
-  /** Rejects once the connection is lost; every statement still pending settles with it. */
-  connectionLost: Promise<never>;
+  /**
+   * Calls `reject` with the loss once the connection is lost (at once if it already is): every
+   * statement still pending settles with it. Returns the function that forgets `reject` again.
+   */
+  onLoss(reject: (error: unknown) => void): () => void;
   loseConnection(error: unknown): void;
   /** postgres.js's connection behind the reserved one, once BEGIN has been written to it. */
   driverConnection?: DriverConnection | undefined;
 }
 
+/**
+ * The loss is told to a list of callbacks, each forgotten as soon as its statement settles,
+ * rather than through one promise that every statement raced against. That promise stayed
+ * pending for the whole read and held every statement's race, and through it the rows. Measured
+ * (--trace-gc-nvp, a loop of 25-row reads): 7.5 MB of each scavenge's ~46 MB survived, and each
+ * scavenge paused 6 ms; with the callbacks forgotten, 0.5 MB and 1.5 ms. Most of it also went
+ * with V8's allocation-site pretenuring turned off, so the likely mechanism is V8 allocating the
+ * long-lived objects straight into the old generation, where a dead one keeps what it points to
+ * alive through young-generation collections until the next full one.
+ */
 export function newPipelineState(): PipelineState {
-  let reject!: (error: unknown) => void;
-  const connectionLost = new Promise<never>((_, fail) => (reject = fail));
-  connectionLost.catch(() => {});
+  let lossListeners: ((error: unknown) => void)[] = [];
+  let loss: { error: unknown } | undefined;
   const state: PipelineState = {
     open: true,
     failed: false,
     lost: false,
-    connectionLost,
+    onLoss(reject) {
+      if (loss) {
+        reject(loss.error);
+        return () => {};
+      }
+      lossListeners.push(reject);
+      return () => {
+        const index = lossListeners.indexOf(reject);
+        if (index !== -1) lossListeners.splice(index, 1);
+      };
+    },
     loseConnection(error) {
       if (state.lost) return;
       state.lost = state.failed = true;
-      reject(error);
+      loss = { error };
+      const listeners = lossListeners;
+      lossListeners = [];
+      for (const reject of listeners) reject(error);
     },
   };
   return state;
@@ -85,7 +110,19 @@ export function watchClose(state: PipelineState): (connection: DriverConnection)
  * is lost even if postgres.js never settles it. Its execution has already been started (by watch).
  */
 export function settledOnLoss<Q extends Promise<unknown>>(query: Q, state: PipelineState): Q {
-  const settled = Promise.race([query, state.connectionLost]);
+  const settled = new Promise((resolve, reject) => {
+    const forget = state.onLoss(reject);
+    query.then(
+      (value) => {
+        forget();
+        resolve(value);
+      },
+      (error: unknown) => {
+        forget();
+        reject(error);
+      },
+    );
+  });
   settled.catch(() => {});
   const statement: Q = new Proxy(query, {
     get(target, property) {

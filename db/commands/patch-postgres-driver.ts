@@ -17,6 +17,8 @@
  * - a `reserve()` waiting for a connection when one closed was handed the reconnecting
  *   connection and then dropped by it: it never answered (a readWithClaims hung forever), and a
  *   waiting `reserve()` that failed still took the next free connection out of the pool.
+ * And one to its query (query.js), for the garbage collector: settled queries, and their rows,
+ * no longer survive young-generation collections (see queryEdits below).
  * Idempotent, and loud when postgres.js is not the version these edits were written for.
  */
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
@@ -78,9 +80,33 @@ const poolEdits: { find: string; replace: string }[] = [
   },
 ];
 
+const queryMarker = '/* ticket-widget: settle through methods v1 */';
+
+/**
+ * The query (query.js), for the garbage collector. Its constructor gave every query two arrow
+ * functions over the promise's settling functions (`this.resolve = x => (this.active = false,
+ * resolve(x))`, and reject's twin). With those, V8 kept recently settled queries, and the rows
+ * they resolved with, alive through young-generation collections: in a loop of 25-row reads
+ * (--trace-gc-nvp), 30-55% of what was allocated since the last scavenge survived it, and each
+ * scavenge paused the process for 5-10 ms. A Promise subclass that stores the settling functions
+ * as they are and calls them from methods keeps nothing (under 0.5 MB survives, pauses under
+ * 2 ms), so resolve() and reject() become such methods; a cursor still replaces them per query.
+ */
+const queryEdits: { find: string; replace: string }[] = [
+  {
+    find: '    this.resolve = x => (this.active = false, resolve(x))\n    this.reject = x => (this.active = false, reject(x))\n',
+    replace: `    ${queryMarker}\n    this.settleResolve = resolve\n    this.settleReject = reject\n`,
+  },
+  {
+    find: '  get origin() {\n',
+    replace: '  resolve(x) {\n    this.active = false\n    this.settleResolve(x)\n  }\n\n  reject(x) {\n    this.active = false\n    this.settleReject(x)\n  }\n\n  get origin() {\n',
+  },
+];
+
 const targets = [
   { name: 'connection.js', marker, edits },
   { name: 'index.js', marker: poolMarker, edits: poolEdits },
+  { name: 'query.js', marker: queryMarker, edits: queryEdits },
 ];
 
 export function patchPostgresDriver(packageDir: string): string[] {
@@ -105,5 +131,5 @@ export function patchPostgresDriver(packageDir: string): string[] {
 if (import.meta.main) {
   const packageDir = fileURLToPath(new URL('../../node_modules/postgres/', import.meta.url));
   const patched = patchPostgresDriver(packageDir);
-  console.log(patched.length ? `postgres.js: connection-close and reserve repairs applied to ${patched.length} file(s)` : 'postgres.js: connection-close and reserve repairs already in place');
+  console.log(patched.length ? `postgres.js: connection-close, reserve and query repairs applied to ${patched.length} file(s)` : 'postgres.js: connection-close, reserve and query repairs already in place');
 }
