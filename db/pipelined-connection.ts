@@ -38,14 +38,14 @@ export interface PipelineState {
  */
 export function newPipelineState(): PipelineState {
   let lossListeners: ((error: unknown) => void)[] = [];
-  let loss: { error: unknown } | undefined;
+  let lostWith: unknown;
   const state: PipelineState = {
     open: true,
     failed: false,
     lost: false,
     onLoss(reject) {
-      if (loss) {
-        reject(loss.error);
+      if (state.lost) {
+        reject(lostWith);
         return () => {};
       }
       lossListeners.push(reject);
@@ -57,7 +57,7 @@ export function newPipelineState(): PipelineState {
     loseConnection(error) {
       if (state.lost) return;
       state.lost = state.failed = true;
-      loss = { error };
+      lostWith = error;
       const listeners = lossListeners;
       lossListeners = [];
       for (const reject of listeners) reject(error);
