@@ -35,6 +35,8 @@ const environmentSchema = z
     AUTH_JWKS_URL: z.url({ protocol: /^https?$/ }).optional(),
     AUTH_JWT_ISSUER: z.string().min(1).optional(),
     AUTH_JWT_AUDIENCE: z.string().min(1).optional(),
+    /** Verified tokens each instance remembers (server/auth/verified-tokens.ts); 0 verifies every request in full. */
+    AUTH_TOKEN_CACHE_SIZE: z.coerce.number().int().min(0).max(1_000_000).default(10_000),
     ALLOWED_ORIGINS: z
       .string()
       .default('')

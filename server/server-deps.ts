@@ -25,6 +25,7 @@ export async function createServerDeps(config: Config, database: DatabaseHandle,
     jwksUrl: config.AUTH_JWKS_URL,
     issuer: config.AUTH_JWT_ISSUER,
     audience: config.AUTH_JWT_AUDIENCE,
+    rememberedTokens: config.AUTH_TOKEN_CACHE_SIZE,
     sessionKey: await loadSessionKey(database.systemDb),
   });
   return {

@@ -7,6 +7,7 @@
 import { createRemoteJWKSet, decodeJwt, errors as joseErrors, jwtVerify, SignJWT, type JWTPayload, type JWTVerifyGetKey } from 'jose';
 import { ApiError } from '../errors.ts';
 import { userIdForSubject } from './stable-user-id.ts';
+import { createVerifiedTokens } from './verified-tokens.ts';
 
 /** The issuer of the server's own session tokens; outside tokens may not use it. */
 export const sessionIssuer = 'urn:ticket-widget:session';
@@ -32,6 +33,10 @@ export interface TokenServiceOptions {
   audience?: string | undefined;
   /** The key that signs guest and agent sessions (shared by every instance; see server/auth/server-secrets.ts). */
   sessionKey: Uint8Array;
+  /** How many verified tokens to remember (verified-tokens.ts; default 10,000, 0: none). */
+  rememberedTokens?: number | undefined;
+  /** The clock tokens are judged by (tests move it). */
+  now?: () => Date;
 }
 
 export interface TokenService {
@@ -40,6 +45,10 @@ export interface TokenService {
 }
 
 const unauthorized = (message: string) => new ApiError('unauthorized', message);
+
+/** Leeway for clocks that differ: small for our own tokens, more for the site owner's servers. */
+const sessionClockTolerance = 5;
+const outsideClockTolerance = 30;
 
 /**
  * An HS256 key as a WebCrypto key, imported once. jose verifies through WebCrypto: handed raw
@@ -59,7 +68,23 @@ export async function createTokenService(options: TokenServiceOptions): Promise<
 
   const sessionKey = await hmacKey(Uint8Array.from(options.sessionKey));
 
+  const now = options.now ?? (() => new Date());
+  // 10 minutes: as long as jose keeps an identity provider's keys (createRemoteJWKSet's cacheMaxAge).
+  const verified = createVerifiedTokens<VerifiedIdentity>({ capacity: options.rememberedTokens ?? 10_000, maxAgeSeconds: 10 * 60 });
+
+  /** Verifies a token, or recalls that it was verified (see verified-tokens.ts): the same answer, cheaper. */
   async function verify(token: string): Promise<VerifiedIdentity> {
+    const at = now();
+    const nowSeconds = Math.floor(at.getTime() / 1000);
+    const known = verified.recall(token, nowSeconds);
+    if (known === 'expired') throw unauthorized('The token has expired.');
+    if (known) return known;
+    const { identity, clockTolerance } = await verifyInFull(token, at);
+    verified.remember(token, identity, identity.expiresAt + clockTolerance, nowSeconds);
+    return identity;
+  }
+
+  async function verifyInFull(token: string, currentDate: Date): Promise<{ identity: VerifiedIdentity; clockTolerance: number }> {
     let unverified: JWTPayload;
     try {
       unverified = decodeJwt(token);
@@ -68,14 +93,16 @@ export async function createTokenService(options: TokenServiceOptions): Promise<
     }
     const ours = unverified.iss === sessionIssuer;
     if (!ours && !outside) throw unauthorized('This server accepts no outside tokens (AUTH_JWT_SECRET or AUTH_JWKS_URL is not set).');
+    const clockTolerance = ours ? sessionClockTolerance : outsideClockTolerance;
     let payload: JWTPayload;
     try {
       ({ payload } = ours
-        ? await jwtVerify(token, sessionKey, { algorithms: ['HS256'], issuer: sessionIssuer, audience: sessionAudience, requiredClaims: ['exp', 'sub'], clockTolerance: 5 })
+        ? await jwtVerify(token, sessionKey, { algorithms: ['HS256'], issuer: sessionIssuer, audience: sessionAudience, requiredClaims: ['exp', 'sub'], clockTolerance, currentDate })
         : await jwtVerify(token, outside!.key as CryptoKey, {
             algorithms: outside!.algorithms,
             requiredClaims: ['exp', 'sub'],
-            clockTolerance: 30,
+            clockTolerance,
+            currentDate,
             ...(options.issuer ? { issuer: options.issuer } : {}),
             ...(options.audience ? { audience: options.audience } : {}),
           }));
@@ -96,11 +123,13 @@ export async function createTokenService(options: TokenServiceOptions): Promise<
     if (typeof payload.email === 'string' && payload.email.length <= 320) identity.email = payload.email;
     if (typeof payload.name === 'string' && payload.name.length <= 200) identity.name = payload.name;
     if (ours && (payload.kind === 'agent' || payload.kind === 'guest')) identity.session = payload.kind;
-    return identity;
+    // Shared by every later request with this token: nobody may change it.
+    return { identity: Object.freeze(identity), clockTolerance };
   }
 
   async function signSession(input: { userId: string; kind: SessionKind; email?: string; name?: string; ttlSeconds: number }) {
-    const expiresAt = Math.floor(Date.now() / 1000) + input.ttlSeconds;
+    const issuedAt = Math.floor(now().getTime() / 1000);
+    const expiresAt = issuedAt + input.ttlSeconds;
     const claims: JWTPayload = { kind: input.kind, role: 'authenticated' };
     if (input.email) claims.email = input.email;
     if (input.name) claims.name = input.name;
@@ -109,7 +138,7 @@ export async function createTokenService(options: TokenServiceOptions): Promise<
       .setIssuer(sessionIssuer)
       .setAudience(sessionAudience)
       .setSubject(input.userId)
-      .setIssuedAt()
+      .setIssuedAt(issuedAt)
       .setExpirationTime(expiresAt)
       .sign(sessionKey);
     return { token, expiresAt };

@@ -44,6 +44,7 @@ describe('loadConfig', () => {
       MAX_JSON_BODY_BYTES: 1024 * 1024,
       TRUST_PROXY: false,
       LOG_LEVEL: 'info',
+      AUTH_TOKEN_CACHE_SIZE: 10_000,
       // Demo mode follows the database: on for embedded PGlite, off with DATABASE_URL.
       demoMode: true,
       publicUrl: 'http://localhost:8787',
@@ -65,8 +66,10 @@ describe('loadConfig', () => {
       GUEST_MODE: 'yes',
       SLA_HOURS_URGENT: '2',
       MAX_JSON_BODY_BYTES: '4096',
+      AUTH_TOKEN_CACHE_SIZE: '0',
     });
     expect(config).toMatchObject({
+      AUTH_TOKEN_CACHE_SIZE: 0,
       PORT: 9000,
       publicUrl: 'https://support.example.com',
       ALLOWED_ORIGINS: ['https://shop.example', 'http://localhost:5173'],
@@ -116,7 +119,8 @@ describe('loadConfig', () => {
   });
 
   it('names every wrong variable at once', () => {
-    const error = expectConfigError({ PORT: 'abc', GUEST_MODE: 'maybe', DATABASE_URL: 'mysql://x' }, 'PORT');
+    const error = expectConfigError({ PORT: 'abc', GUEST_MODE: 'maybe', DATABASE_URL: 'mysql://x', AUTH_TOKEN_CACHE_SIZE: '-1' }, 'PORT');
+    expect(error.message).toContain('AUTH_TOKEN_CACHE_SIZE');
     expect(error.message).toContain('GUEST_MODE');
     expect(error.message).toContain('DATABASE_URL');
   });
