@@ -849,6 +849,7 @@ function printResults(results: Aggregate[], connections: number, noisyRuns: stri
   );
   log('  × ceiling = req/s ÷ req/s of the "ceiling" row: JWT verification + withClaims(select 1), i.e. the auth, transaction and');
   log('  driver cost of a real route without its queries, the /api/* middleware or the user directory. The targets use it.');
+  log('  Every route, the ceiling\'s too, verifies a token once and then recalls it (AUTH_TOKEN_CACHE_SIZE, set 0 to verify each in full).');
   log('  ceiling-plain is the same without the transaction (one round trip instead of four), shown for what the wrapper costs.');
   log('  ceiling-read is the same in the read transaction the list, detail and thread routes use (begin read only, identity, select 1 and');
   log('  commit in one write): cheaper than "ceiling", so against it the reads\' ratios are lower; shown beside it, not used by the targets.');
