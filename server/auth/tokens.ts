@@ -46,6 +46,9 @@ export interface TokenService {
 
 const unauthorized = (message: string) => new ApiError('unauthorized', message);
 
+/** How long an identity provider's keys (JWKS) are kept before they are fetched again, and a verified token remembered at most. */
+const keysKeptSeconds = 10 * 60;
+
 /** Leeway for clocks that differ: small for our own tokens, more for the site owner's servers. */
 const sessionClockTolerance = 5;
 const outsideClockTolerance = 30;
@@ -63,14 +66,14 @@ export async function createTokenService(options: TokenServiceOptions): Promise<
   const outside: { key: CryptoKey | JWTVerifyGetKey; algorithms: string[] } | undefined = options.jwtSecret
     ? { key: await hmacKey(new TextEncoder().encode(options.jwtSecret)), algorithms: ['HS256'] }
     : options.jwksUrl
-      ? { key: unavailableWhenUnreachable(createRemoteJWKSet(new URL(options.jwksUrl), { cooldownDuration: 30_000, cacheMaxAge: 10 * 60_000 })), algorithms: ['RS256', 'ES256'] }
+      ? { key: unavailableWhenUnreachable(createRemoteJWKSet(new URL(options.jwksUrl), { cooldownDuration: 30_000, cacheMaxAge: keysKeptSeconds * 1000 })), algorithms: ['RS256', 'ES256'] }
       : undefined;
 
   const sessionKey = await hmacKey(Uint8Array.from(options.sessionKey));
 
   const now = options.now ?? (() => new Date());
-  // 10 minutes: as long as jose keeps an identity provider's keys (createRemoteJWKSet's cacheMaxAge).
-  const verified = createVerifiedTokens<VerifiedIdentity>({ capacity: options.rememberedTokens ?? 10_000, maxAgeSeconds: 10 * 60 });
+  // A withdrawn key stops counting no later than it would without this: when the JWKS is fetched again.
+  const verified = createVerifiedTokens<VerifiedIdentity>({ capacity: options.rememberedTokens ?? 10_000, maxAgeSeconds: keysKeptSeconds });
 
   /** Verifies a token, or recalls that it was verified (see verified-tokens.ts): the same answer, cheaper. */
   async function verify(token: string): Promise<VerifiedIdentity> {
