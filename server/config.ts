@@ -4,6 +4,7 @@
  */
 import { z } from 'zod';
 import { attachmentTypeNames, defaultAttachmentTypes, isKnownAttachmentType, type AttachmentType } from './attachments/types.ts';
+import { defaultRememberedTokens } from './auth/verified-tokens.ts';
 
 const flag = z.stringbool({ truthy: ['1', 'true', 'yes', 'on'], falsy: ['0', 'false', 'no', 'off', ''] });
 const hours = z.coerce.number().int().positive();
@@ -36,7 +37,7 @@ const environmentSchema = z
     AUTH_JWT_ISSUER: z.string().min(1).optional(),
     AUTH_JWT_AUDIENCE: z.string().min(1).optional(),
     /** Verified tokens each instance remembers (server/auth/verified-tokens.ts); 0 verifies every request in full. */
-    AUTH_TOKEN_CACHE_SIZE: z.coerce.number().int().min(0).max(1_000_000).default(10_000),
+    AUTH_TOKEN_CACHE_SIZE: z.coerce.number().int().min(0).max(1_000_000).default(defaultRememberedTokens),
     ALLOWED_ORIGINS: z
       .string()
       .default('')

@@ -7,7 +7,7 @@
 import { createRemoteJWKSet, decodeJwt, errors as joseErrors, jwtVerify, SignJWT, type JWTPayload, type JWTVerifyGetKey } from 'jose';
 import { ApiError } from '../errors.ts';
 import { userIdForSubject } from './stable-user-id.ts';
-import { createVerifiedTokens } from './verified-tokens.ts';
+import { createVerifiedTokens, defaultRememberedTokens } from './verified-tokens.ts';
 
 /** The issuer of the server's own session tokens; outside tokens may not use it. */
 export const sessionIssuer = 'urn:ticket-widget:session';
@@ -33,7 +33,7 @@ export interface TokenServiceOptions {
   audience?: string | undefined;
   /** The key that signs guest and agent sessions (shared by every instance; see server/auth/server-secrets.ts). */
   sessionKey: Uint8Array;
-  /** How many verified tokens to remember (verified-tokens.ts; default 10,000, 0: none). */
+  /** How many verified tokens to remember (verified-tokens.ts; default defaultRememberedTokens, 0: none). */
   rememberedTokens?: number | undefined;
   /** The clock tokens are judged by (tests move it). */
   now?: () => Date;
@@ -73,7 +73,7 @@ export async function createTokenService(options: TokenServiceOptions): Promise<
 
   const now = options.now ?? (() => new Date());
   // A withdrawn key stops counting no later than it would without this: when the JWKS is fetched again.
-  const verified = createVerifiedTokens<VerifiedIdentity>({ capacity: options.rememberedTokens ?? 10_000, maxAgeSeconds: keysKeptSeconds });
+  const verified = createVerifiedTokens<VerifiedIdentity>({ capacity: options.rememberedTokens ?? defaultRememberedTokens, maxAgeSeconds: keysKeptSeconds });
 
   /** Verifies a token, or recalls that it was verified (see verified-tokens.ts): the same answer, cheaper. */
   async function verify(token: string): Promise<VerifiedIdentity> {

@@ -12,6 +12,9 @@
  * withdraws stops counting after as long as jose's own JWKS cache keeps keys anyway. Failures are
  * never remembered. At most `capacity` tokens are held; the oldest goes first.
  */
+/** How many verified tokens an instance remembers unless told otherwise (AUTH_TOKEN_CACHE_SIZE). */
+export const defaultRememberedTokens = 10_000;
+
 export interface VerifiedTokens<T> {
   /** The identity a token was verified to, `'expired'` once it no longer may be used, or undefined when not remembered. */
   recall(token: string, nowSeconds: number): T | 'expired' | undefined;
