@@ -83,6 +83,15 @@ export class ReadTransactionEndedError extends Error {
  * wake-up of the backend fewer per read. If a statement fails, PostgreSQL turns the pipelined
  * COMMIT into ROLLBACK. A statement beyond the count is refused (ReadTransactionEndedError); work
  * that issues fewer ends the usual way.
+ *
+ * Each statement keeps its own Sync, so PostgreSQL sends each answer as soon as it has it. Tried
+ * and measured the other way: BEGIN and the identity written without a Sync (a postgres.js repair
+ * that settled such a statement on its CommandComplete), so that PostgreSQL answers them together
+ * with the work's statement in one flush. A loop of readWithClaims(select 1), the two ways
+ * alternated four times in one process: p50 0.215–0.253 ms against 0.165–0.226 ms with a Sync each,
+ * and no less client CPU (151–218 µs against 141–213 µs a read). Batched, the client and the
+ * backend wait for each other; with a Sync each, the client handles BEGIN's and the identity's
+ * answers while the backend runs the statement.
  */
 export async function readWithClaims<T>(db: Database, claims: Claims | null, work: (tx: Tx) => Promise<T>, options: { statements?: number } = {}): Promise<T> {
   const session = (db as unknown as { session: unknown }).session;
