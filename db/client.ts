@@ -9,8 +9,9 @@ import { PGlite } from '@electric-sql/pglite';
 import type { PgDatabase, PgQueryResultHKT } from 'drizzle-orm/pg-core';
 import { drizzle as drizzlePglite } from 'drizzle-orm/pglite';
 import { drizzle as drizzlePostgres } from 'drizzle-orm/postgres-js';
-import postgres from 'postgres';
+import type postgres from 'postgres';
 import * as schema from './schema/index.ts';
+import { connectPostgres, describeConnectionString } from './postgres-connection.ts';
 import { guardTransactions } from './transaction-guard.ts';
 
 export type Schema = typeof schema;
@@ -34,7 +35,10 @@ export interface DatabaseHandle {
 }
 
 export interface OpenDatabaseOptions {
-  /** PostgreSQL connection string; when absent, embedded PGlite is used. */
+  /**
+   * PostgreSQL connection string (read as libpq reads it: db/postgres-connection.ts); when absent,
+   * embedded PGlite is used.
+   */
   databaseUrl?: string | undefined;
   /** PGlite data directory; when absent, PGlite keeps everything in memory. */
   pgliteDir?: string | undefined;
@@ -55,7 +59,7 @@ export interface OpenDatabaseOptions {
 export async function openDatabase(options: OpenDatabaseOptions = {}): Promise<DatabaseHandle> {
   if (options.databaseUrl) {
     // Transactions guarded against postgres.js's handling of a lost connection (db/transaction-guard.ts).
-    const client = guardTransactions(postgres(options.databaseUrl, {
+    const client = guardTransactions(connectPostgres(options.databaseUrl, {
       max: options.maxConnections ?? 10,
       onnotice: () => {},
       // postgres.js waits up to 20 s between reconnects after a few failures (its retry count is
@@ -71,7 +75,7 @@ export async function openDatabase(options: OpenDatabaseOptions = {}): Promise<D
     return {
       systemDb: drizzlePostgres({ client: options.preparedStatements === false ? client : withNamedStatements(client), schema }) as unknown as Database,
       engine: 'postgres',
-      location: redactPassword(options.databaseUrl),
+      location: describeConnectionString(options.databaseUrl),
       async listen(channel, onNotify, onListening) {
         // postgres.js keeps a dedicated connection for LISTEN and re-subscribes after it drops.
         const { unlisten } = await client.listen(channel, onNotify, onListening);
@@ -104,16 +108,6 @@ export async function openDatabase(options: OpenDatabaseOptions = {}): Promise<D
 /** Seconds before the next connection attempt: 50 ms doubling per failure, capped at 1 s, jittered. */
 export function reconnectBackoffSeconds(failures: number): number {
   return Math.min(0.05 * 2 ** failures, 1) * (0.5 + Math.random() / 2);
-}
-
-function redactPassword(url: string): string {
-  try {
-    const parsed = new URL(url);
-    if (parsed.password) parsed.password = '***';
-    return parsed.toString();
-  } catch {
-    return 'postgres (unparseable URL)';
-  }
 }
 
 /**

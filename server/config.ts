@@ -3,12 +3,22 @@
  * start-up with a message that names the variable. README.md lists every variable.
  */
 import { z } from 'zod';
+import { ConnectionStringError, postgresTarget } from '../db/postgres-connection.ts';
 import { attachmentTypeNames, defaultAttachmentTypes, isKnownAttachmentType, type AttachmentType } from './attachments/types.ts';
 import { defaultRememberedTokens } from './auth/verified-tokens.ts';
 
 const flag = z.stringbool({ truthy: ['1', 'true', 'yes', 'on'], falsy: ['0', 'false', 'no', 'off', ''] });
 const hours = z.coerce.number().int().positive();
 const bytes = z.coerce.number().int().min(1).max(Number.MAX_SAFE_INTEGER);
+/** A PostgreSQL URL as libpq reads it, a Unix socket included (db/postgres-connection.ts). */
+const databaseUrl = z.url({ protocol: /^postgres(ql)?$/ }).superRefine((value, context) => {
+  try {
+    postgresTarget(value);
+  } catch (error) {
+    if (!(error instanceof ConnectionStringError)) throw error;
+    context.addIssue({ code: 'custom', message: error.message });
+  }
+});
 const origin = z.string().refine((value) => value === '*' || isOrigin(value), { message: 'must be an origin like https://shop.example.com (scheme, host, optional port; no path), or *' });
 
 function isOrigin(value: string): boolean {
@@ -27,7 +37,7 @@ const environmentSchema = z
     /** The URL people and widgets reach this server at; defaults to http://localhost:PORT. */
     PUBLIC_URL: z.url({ protocol: /^https?$/ }).optional(),
     DATA_DIR: z.string().min(1).default('./data'),
-    DATABASE_URL: z.url({ protocol: /^postgres(ql)?$/ }).optional(),
+    DATABASE_URL: databaseUrl.optional(),
     DATABASE_POOL_SIZE: z.coerce.number().int().min(1).max(200).default(10),
     DATABASE_PREPARED_STATEMENTS: flag.default(true),
     DATABASE_STATEMENT_TIMEOUT_MS: z.coerce.number().int().min(0).default(15_000),

@@ -48,7 +48,8 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { sql } from 'drizzle-orm';
 import { drizzle } from 'drizzle-orm/postgres-js';
-import postgres from 'postgres';
+import type postgres from 'postgres';
+import { connectPostgres } from '../../db/postgres-connection.ts';
 import { openDatabase, type Database, type DatabaseHandle } from '../../db/client.ts';
 import { migrateDatabase } from '../../db/migrate.ts';
 import { readWithClaims, withClaims, type Tx } from '../../db/rls.ts';
@@ -480,7 +481,7 @@ async function unloadedHttp(baseUrl: string, scenarios: Scenario[], n: number): 
 async function profile(url: string, customers: FixtureCustomer[], explain: boolean): Promise<{ rows: ProfileRow[]; plans: string[] }> {
   const captured: CapturedQuery[] = [];
   let capture = false;
-  const client = postgres(url, { max: 1, onnotice: () => {}, connection: { application_name: 'ticket-widget-bench-api-profile' } });
+  const client = connectPostgres(url, { max: 1, onnotice: () => {}, connection: { application_name: 'ticket-widget-bench-api-profile' } });
   const db = drizzle({
     client,
     schema,
@@ -738,7 +739,7 @@ async function main(): Promise<number> {
     log(`Server: node ${[...serverNodeFlags(), ""].join(" ")}tests/bench/api-bench-server.ts (pid ${serverPid}) on ${server.baseUrl}, DATABASE_POOL_SIZE=${poolSize}, LOG_LEVEL=warn, rate limits off`);
     for (const note of await sanityCheck(server.baseUrl, customers)) log(`  sanity: ${note}`);
 
-    stats = postgres(bench.url, { max: 1, onnotice: () => {}, connection: { application_name: 'ticket-widget-bench-api-stats' } });
+    stats = connectPostgres(bench.url, { max: 1, onnotice: () => {}, connection: { application_name: 'ticket-widget-bench-api-stats' } });
     const messagesBefore = await countMessages(stats);
     let scenarios = buildScenarios(customers, connections, postRate);
     if (only?.length) scenarios = scenarios.filter((s) => only.includes(s.key) || (s.key === 'ceiling' && only.some((k) => k === 'list' || k === 'thread')));

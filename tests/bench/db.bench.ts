@@ -21,6 +21,7 @@
 import { sql } from 'drizzle-orm';
 import { openDatabase, type Database, type DatabaseHandle } from '../../db/client.ts';
 import { migrateDatabase } from '../../db/migrate.ts';
+import { describeConnectionString } from '../../db/postgres-connection.ts';
 import { withClaims } from '../../db/rls.ts';
 import { runCase, slowMs, type BenchCase, type CaseResult, type RunOptions } from './measure.ts';
 import {
@@ -49,12 +50,6 @@ const targetP99Ms = 2;
 const targetRatio = 1.5;
 
 const log = (line = '') => console.log(line);
-
-function redact(url: string): string {
-  const parsed = new URL(url);
-  if (parsed.password) parsed.password = '***';
-  return parsed.toString();
-}
 
 function ms(x: number): string {
   return x.toFixed(3);
@@ -222,7 +217,7 @@ async function main(): Promise<number> {
     let url: string;
     if (reuseUrl) {
       url = reuseUrl;
-      log(`BENCH_DB_URL: reusing ${redact(url)} as seeded (no create, seed or drop; pending migrations applied)`);
+      log(`BENCH_DB_URL: reusing ${describeConnectionString(url)} as seeded (no create, seed or drop; pending migrations applied)`);
       const migrateHandle = await openDatabase({ databaseUrl: url, maxConnections: 1 });
       try {
         await migrateDatabase(migrateHandle);
@@ -235,7 +230,7 @@ async function main(): Promise<number> {
         name: benchDatabaseName('tw_bench_'),
         applicationName: 'ticket-widget-bench',
         log,
-        keep: keep && (({ name, url }) => `BENCH_KEEP_DB=1: kept ${name}. Reuse it with BENCH_DB_URL=${redact(url)}; drop it with: drop database ${name};`),
+        keep: keep && (({ name, url }) => `BENCH_KEEP_DB=1: kept ${name}. Reuse it with BENCH_DB_URL=${describeConnectionString(url)}; drop it with: drop database ${name};`),
       });
       url = bench.url;
       // One connection: the load relies on session settings and temporary tables.

@@ -47,7 +47,8 @@ import { cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { sql } from 'drizzle-orm';
-import postgres from 'postgres';
+import type postgres from 'postgres';
+import { connectPostgres } from '../../db/postgres-connection.ts';
 import { openDatabase } from '../../db/client.ts';
 import { migrateDatabase } from '../../db/migrate.ts';
 import type { TicketEvent } from '../../db/schema/index.ts';
@@ -365,7 +366,7 @@ async function prepareExperiments(stats: postgres.Sql, experiments: SchemaExperi
  * per state / wait event, of the backends that were not idle.
  */
 function sampleActivity(url: string, everyMs = 50) {
-  const client = postgres(url, { max: 1, onnotice: () => {}, connection: { application_name: 'ticket-widget-bench-live-sampler' } });
+  const client = connectPostgres(url, { max: 1, onnotice: () => {}, connection: { application_name: 'ticket-widget-bench-live-sampler' } });
   const counts = new Map<string, number>();
   let samples = 0;
   let openPositions = 0;
@@ -607,7 +608,7 @@ async function main(): Promise<number> {
       `Migrated and seeded in ${fixed((performance.now() - seedStarted) / 1000)} s: ${fixtures.customers.length} customers with ${scale.tickets} open tickets each, ` +
         `${fixtures.agents.length} agents in team_members`,
     );
-    stats = postgres(benchUrl, { max: 1, onnotice: () => {}, connection: { application_name: 'ticket-widget-bench-live-stats' } });
+    stats = connectPostgres(benchUrl, { max: 1, onnotice: () => {}, connection: { application_name: 'ticket-widget-bench-live-stats' } });
     const [pg] = await stats<{ version: string; max_connections: string; synchronous_commit: string; fsync: string; shared_buffers: string }[]>`
       select current_setting('server_version') as version, current_setting('max_connections') as max_connections,
              current_setting('synchronous_commit') as synchronous_commit, current_setting('fsync') as fsync, current_setting('shared_buffers') as shared_buffers`;

@@ -7,7 +7,8 @@
  * hub does (private.final_events_after: the horizon and the events below it in one call).
  */
 import { randomUUID } from 'node:crypto';
-import postgres from 'postgres';
+import type postgres from 'postgres';
+import { connectPostgres } from '../../db/postgres-connection.ts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { teamMembers, tickets, users } from '../../db/schema/index.ts';
 import { createTestDatabase, type TestDatabase } from '../support/test-database.ts';
@@ -30,7 +31,7 @@ describe.runIf(process.env.DATABASE_URL)('the event horizon on postgres', () => 
     // One ticket per writer, so writers never wait on each other's row lock, only on the log.
     const rows = await db.insert(tickets).values(Array.from({ length: writers }, (_, i) => ({ title: `t${i}`, description: 'd', customerId: customer }))).returning({ id: tickets.id });
     ticketIds.push(...rows.map((r) => r.id));
-    client = postgres(testDb.databaseUrl!, { max: writers + 1, onnotice: () => {} });
+    client = connectPostgres(testDb.databaseUrl!, { max: writers + 1, onnotice: () => {} });
   });
   afterAll(async () => {
     await client?.end();

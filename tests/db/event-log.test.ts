@@ -1,7 +1,7 @@
 /** The event log: every change recorded in its own transaction, in an order readers can trust. */
 import { randomUUID } from 'node:crypto';
 import { asc, eq, sql } from 'drizzle-orm';
-import postgres from 'postgres';
+import { connectPostgres } from '../../db/postgres-connection.ts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { queryRows } from '../../db/query-rows.ts';
 import { withClaims } from '../../db/rls.ts';
@@ -101,7 +101,7 @@ describe.each(enginesUnderTest)('the event log on %s', (engine) => {
   });
 
   it.runIf(engine === 'postgres')('keeps a later-committed, earlier-started transaction behind the readers’ horizon', async () => {
-    const client = postgres(testDb.databaseUrl!, { max: 2, onnotice: () => {} });
+    const client = connectPostgres(testDb.databaseUrl!, { max: 2, onnotice: () => {} });
     try {
       // Two tickets, so the writers do not wait on each other's row lock.
       const [t, u] = await testDb.handle.systemDb.insert(tickets).values([{ title: 'x', description: 'y', customerId: customer }, { title: 'x', description: 'y', customerId: customer }]).returning();

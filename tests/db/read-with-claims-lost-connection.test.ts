@@ -7,7 +7,8 @@
  */
 import { randomUUID } from 'node:crypto';
 import { sql } from 'drizzle-orm';
-import postgres from 'postgres';
+import type postgres from 'postgres';
+import { connectPostgres } from '../../db/postgres-connection.ts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readWithClaims, type Tx } from '../../db/rls.ts';
 import { meansConnectionLost } from '../../db/transaction-guard.ts';
@@ -41,7 +42,7 @@ describe.skipIf(!process.env.DATABASE_URL)('readWithClaims when its backend is t
     // One connection: the read that dies and the reads after it share it.
     testDb = await createTestDatabase('postgres', { maxConnections: 1 });
     await testDb.handle.systemDb.insert(users).values({ id: user });
-    admin = postgres(testDb.databaseUrl!, { max: 1, onnotice: () => {} });
+    admin = connectPostgres(testDb.databaseUrl!, { max: 1, onnotice: () => {} });
   });
   afterAll(async () => {
     await admin?.end({ timeout: 1 });

@@ -6,7 +6,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import { eq, sql } from 'drizzle-orm';
-import postgres from 'postgres';
+import { connectPostgres } from '../../db/postgres-connection.ts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ticketMessages, tickets, users } from '../../db/schema/index.ts';
 import { meansConnectionLost } from '../../db/transaction-guard.ts';
@@ -94,7 +94,7 @@ describe.each(enginesUnderTest)('writeWithClaims on %s', (engine) => {
   });
 
   it.runIf(engine === 'postgres')('fails instead of hanging when its backend is terminated mid-write, and nothing is kept', async () => {
-    const admin = postgres(testDb.databaseUrl!, { max: 1, onnotice: () => {} });
+    const admin = connectPostgres(testDb.databaseUrl!, { max: 1, onnotice: () => {} });
     try {
       const slow = sql`insert into public.ticket_messages (ticket_id, sender_id, message)
         select ${ticketOfA}::uuid, (select auth.uid()), 'terminated' from pg_sleep(5) returning id`;

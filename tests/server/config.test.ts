@@ -52,6 +52,9 @@ describe('loadConfig', () => {
     });
     for (const unset of ['DATABASE_URL', 'AUTH_JWT_SECRET', 'AUTH_JWKS_URL', 'AUTH_JWT_ISSUER', 'AUTH_JWT_AUDIENCE', 'PUBLIC_URL'] as const) expect(config[unset], unset).toBeUndefined();
     expect(loadConfig({ DATABASE_URL: 'postgres://u:p@db.internal:5432/tickets' }).demoMode).toBe(false);
+    // libpq's Unix-socket forms (db/postgres-connection.ts).
+    expect(loadConfig({ DATABASE_URL: 'postgresql:///tickets?host=/var/run/postgresql&user=app' }).DATABASE_URL).toBe('postgresql:///tickets?host=/var/run/postgresql&user=app');
+    expect(loadConfig({ DATABASE_URL: 'postgresql://app@%2Fvar%2Frun%2Fpostgresql/tickets' }).DATABASE_URL).toBeDefined();
   });
 
   it('reads good values', () => {
@@ -104,6 +107,9 @@ describe('loadConfig', () => {
     [{ TRUST_PROXY: 'sometimes' }, 'TRUST_PROXY'],
     [{ DATABASE_URL: 'mysql://root@localhost/tickets' }, 'DATABASE_URL'],
     [{ DATABASE_URL: 'not a url' }, 'DATABASE_URL'],
+    [{ DATABASE_URL: 'postgresql:///tickets?host=relative/socket' }, 'DATABASE_URL'],
+    [{ DATABASE_URL: 'postgresql://app@localhost/tickets?port=0' }, 'DATABASE_URL'],
+    [{ DATABASE_URL: 'postgresql://app@localhost/tickets?host=a&host=b' }, 'DATABASE_URL'],
     [{ PUBLIC_URL: 'ftp://support.example' }, 'PUBLIC_URL'],
     [{ SLA_HOURS_URGENT: '0' }, 'SLA_HOURS_URGENT'],
     [{ RATE_LIMIT_MESSAGES_PER_MINUTE: '-1' }, 'RATE_LIMIT_MESSAGES_PER_MINUTE'],

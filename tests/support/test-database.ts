@@ -5,9 +5,9 @@
  * for data.
  */
 import { randomBytes } from 'node:crypto';
-import postgres from 'postgres';
 import { openDatabase, type DatabaseHandle, type Engine } from '../../db/client.ts';
 import { migrateDatabase } from '../../db/migrate.ts';
+import { connectPostgres } from '../../db/postgres-connection.ts';
 
 export const enginesUnderTest: Engine[] = process.env.DATABASE_URL ? ['pglite', 'postgres'] : ['pglite'];
 
@@ -28,7 +28,7 @@ export async function createTestDatabase(engine: Engine, options: { maxConnectio
   const adminUrl = process.env.DATABASE_URL;
   if (!adminUrl) throw new Error('The postgres engine needs DATABASE_URL to point at a PostgreSQL server.');
   const name = `tw_test_${process.pid}_${randomBytes(4).toString('hex')}`;
-  const admin = postgres(adminUrl, { max: 1, onnotice: () => {} });
+  const admin = connectPostgres(adminUrl, { max: 1, onnotice: () => {} });
   await admin.unsafe(`create database ${name}`);
   const url = new URL(adminUrl);
   url.pathname = `/${name}`;

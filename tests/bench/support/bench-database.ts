@@ -3,7 +3,7 @@
  * (with force) when the bench is done. DATABASE_URL's own database is never written.
  */
 import { randomBytes } from 'node:crypto';
-import postgres from 'postgres';
+import { connectPostgres } from '../../../db/postgres-connection.ts';
 
 /** The same server URL with another database name. */
 export function withDatabase(url: string, name: string): string {
@@ -41,7 +41,7 @@ export interface BenchDatabaseOptions {
 
 export async function createBenchDatabase(options: BenchDatabaseOptions): Promise<BenchDatabase> {
   const { adminUrl, name, log, keep } = options;
-  const admin = postgres(adminUrl, { max: 1, onnotice: () => {}, ...(options.applicationName ? { connection: { application_name: options.applicationName } } : {}) });
+  const admin = connectPostgres(adminUrl, { max: 1, onnotice: () => {}, ...(options.applicationName ? { connection: { application_name: options.applicationName } } : {}) });
   try {
     await admin.unsafe(`create database ${name}`);
   } catch (error) {
