@@ -1,12 +1,11 @@
 /** Connection strings read as libpq reads them: Unix sockets, and host, port and user as parameters. */
-import { existsSync } from 'node:fs';
-import { join } from 'node:path';
 import { randomUUID } from 'node:crypto';
 import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openDatabase, type DatabaseHandle } from '../../db/client.ts';
 import { ConnectionStringError, connectPostgres, describeConnectionString, postgresTarget } from '../../db/postgres-connection.ts';
 import { withClaims } from '../../db/rls.ts';
+import { localSocketOf, overSocket, type LocalSocket } from '../support/local-socket.ts';
 import { createTestDatabase, type TestDatabase } from '../support/test-database.ts';
 
 describe('postgresTarget', () => {
@@ -61,36 +60,17 @@ describe('postgresTarget', () => {
   });
 });
 
-/** The local server's Unix socket directory, when DATABASE_URL's server has one on this machine. */
-async function localSocketDirectory(databaseUrl: string): Promise<{ directory: string; port: string } | undefined> {
-  const client = connectPostgres(databaseUrl, { max: 1, onnotice: () => {} });
-  try {
-    const [row] = await client<{ directories: string; port: string }[]>`select current_setting('unix_socket_directories') as directories, current_setting('port') as port`;
-    const directory = row!.directories
-      .split(',')
-      .map((entry) => entry.trim())
-      .find((entry) => entry.startsWith('/') && existsSync(join(entry, `.s.PGSQL.${row!.port}`)));
-    return directory ? { directory, port: row!.port } : undefined;
-  } finally {
-    await client.end({ timeout: 5 });
-  }
-}
-
 describe.runIf(process.env.DATABASE_URL)('a database reached over its Unix socket (postgres)', () => {
   let testDb: TestDatabase;
-  let socket: { directory: string; port: string } | undefined;
-  let overSocket: DatabaseHandle | undefined;
+  let socket: LocalSocket | undefined;
+  let viaSocketHandle: DatabaseHandle | undefined;
   beforeAll(async () => {
     testDb = await createTestDatabase('postgres', { maxConnections: 1 });
-    socket = await localSocketDirectory(testDb.databaseUrl!);
-    if (!socket) return;
-    const url = new URL(testDb.databaseUrl!);
-    url.searchParams.set('host', socket.directory);
-    url.searchParams.set('port', socket.port);
-    overSocket = await openDatabase({ databaseUrl: url.toString(), maxConnections: 2 });
+    socket = await localSocketOf(testDb.databaseUrl!);
+    if (socket) viaSocketHandle = await openDatabase({ databaseUrl: overSocket(testDb.databaseUrl!, socket), maxConnections: 2 });
   });
   afterAll(async () => {
-    await overSocket?.close();
+    await viaSocketHandle?.close();
     await testDb?.drop();
   });
 
@@ -100,8 +80,8 @@ describe.runIf(process.env.DATABASE_URL)('a database reached over its Unix socke
   };
 
   it('connects through the socket, reads under claims and hears the doorbell', async (context) => {
-    if (!overSocket) context.skip('the server has no Unix socket on this machine (unix_socket_directories)');
-    const handle = overSocket!;
+    if (!viaSocketHandle) context.skip('the server has no Unix socket on this machine (unix_socket_directories)');
+    const handle = viaSocketHandle!;
     expect(await viaSocket(handle)).toBe(true);
     expect(await viaSocket(testDb.handle)).toBe(false);
 
