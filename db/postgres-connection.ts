@@ -44,7 +44,12 @@ export function postgresTarget(connectionString: string): PostgresTarget {
   const target: Omit<PostgresTarget, 'url'> = {};
 
   // A socket directory in the host part: libpq's percent-encoded form (%2Fvar%2Frun%2Fpostgresql).
-  const host = decodeURIComponent(url.hostname);
+  let host: string;
+  try {
+    host = decodeURIComponent(url.hostname);
+  } catch {
+    throw new ConnectionStringError(`the host ${url.hostname} is not valid percent-encoding`);
+  }
   if (host.startsWith('/')) {
     target.host = host;
     url.hostname = 'localhost';

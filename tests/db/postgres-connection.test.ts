@@ -3,7 +3,7 @@ import { randomUUID } from 'node:crypto';
 import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openDatabase, type DatabaseHandle } from '../../db/client.ts';
-import { ConnectionStringError, connectPostgres, describeConnectionString, postgresTarget } from '../../db/postgres-connection.ts';
+import { ConnectionStringError, describeConnectionString, postgresTarget } from '../../db/postgres-connection.ts';
 import { withClaims } from '../../db/rls.ts';
 import { localSocketOf, overSocket, type LocalSocket } from '../support/local-socket.ts';
 import { createTestDatabase, type TestDatabase } from '../support/test-database.ts';
@@ -42,6 +42,7 @@ describe('postgresTarget', () => {
   it.each([
     ['not a url', 'not a URL'],
     ['mysql://root@localhost/tickets', 'scheme'],
+    ['postgresql://app@%ZZ/tickets', 'percent-encoding'],
     ['postgresql:///tickets?host=relative/socket', 'absolute socket directory'],
     ['postgresql:///tickets?host=', 'host parameter is empty'],
     ['postgresql:///tickets?host=/a&host=/b', 'given 2 times'],

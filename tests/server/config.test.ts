@@ -108,6 +108,7 @@ describe('loadConfig', () => {
     [{ DATABASE_URL: 'mysql://root@localhost/tickets' }, 'DATABASE_URL'],
     [{ DATABASE_URL: 'not a url' }, 'DATABASE_URL'],
     [{ DATABASE_URL: 'postgresql:///tickets?host=relative/socket' }, 'DATABASE_URL'],
+    [{ DATABASE_URL: 'postgresql://app@%ZZ/tickets' }, 'DATABASE_URL'],
     [{ DATABASE_URL: 'postgresql://app@localhost/tickets?port=0' }, 'DATABASE_URL'],
     [{ DATABASE_URL: 'postgresql://app@localhost/tickets?host=a&host=b' }, 'DATABASE_URL'],
     [{ PUBLIC_URL: 'ftp://support.example' }, 'PUBLIC_URL'],
