@@ -8,6 +8,7 @@ import { randomBytes } from 'node:crypto';
 import { openDatabase, type DatabaseHandle, type Engine } from '../../db/client.ts';
 import { migrateDatabase } from '../../db/migrate.ts';
 import { connectPostgres } from '../../db/postgres-connection.ts';
+import { withDatabase } from './database-url.ts';
 
 export const enginesUnderTest: Engine[] = process.env.DATABASE_URL ? ['pglite', 'postgres'] : ['pglite'];
 
@@ -30,9 +31,7 @@ export async function createTestDatabase(engine: Engine, options: { maxConnectio
   const name = `tw_test_${process.pid}_${randomBytes(4).toString('hex')}`;
   const admin = connectPostgres(adminUrl, { max: 1, onnotice: () => {} });
   await admin.unsafe(`create database ${name}`);
-  const url = new URL(adminUrl);
-  url.pathname = `/${name}`;
-  const databaseUrl = url.toString();
+  const databaseUrl = withDatabase(adminUrl, name);
   const handle = await openDatabase({ databaseUrl, maxConnections: options.maxConnections });
   await migrateDatabase(handle, options.migrationsFolder);
   return {

@@ -4,13 +4,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import { connectPostgres } from '../../../db/postgres-connection.ts';
-
-/** The same server URL with another database name. */
-export function withDatabase(url: string, name: string): string {
-  const parsed = new URL(url);
-  parsed.pathname = `/${name}`;
-  return parsed.toString();
-}
+import { withDatabase } from '../../support/database-url.ts';
 
 /** `prefix` followed by `bytes` random bytes in hex: tw_bench_api_3f9a0c11d2. */
 export function benchDatabaseName(prefix: string, bytes = 5): string {
