@@ -34,6 +34,9 @@ import { demoRoutes } from '../demo/routes.ts';
 /** Paths under /api/v1 that need no token. */
 const publicApiPaths = [/^\/api\/v1\/sessions\//, /^\/api\/v1\/openapi\.json$/, /^\/api\/v1\/docs\/?$/, /^\/api\/v1\/live$/];
 
+/** Methods whose requests reach the routes with no body, whatever the client sent. */
+const hasNoBody = (method: string) => method === 'GET' || method === 'HEAD';
+
 /** The API v1 routes; its type is what the widget's `hc` client is typed by. */
 export function createApi(deps: AppDeps) {
   return createRouteApp()
@@ -100,8 +103,10 @@ export function createApp(deps: AppDeps) {
       exposeHeaders: ['ETag', 'Location', 'Retry-After', 'X-Request-Id', 'Idempotent-Replayed'],
       maxAge: 600,
     }),
-    // Uploads (multipart on the routes that take files) have their own, streaming limits.
-    (c, next) => (isUploadRequest(c) ? next() : jsonBodyLimit(c, () => jsonDepth(c, next))),
+    // Uploads (multipart on the routes that take files) have their own, streaming limits. GET and
+    // HEAD have no body to limit (@hono/node-server gives them none), and asking Hono's bodyLimit
+    // would build a whole undici Request, AbortController included, just to find that out.
+    (c, next) => (hasNoBody(c.req.method) || isUploadRequest(c) ? next() : jsonBodyLimit(c, () => jsonDepth(c, next))),
     // A 304 keeps the CORS headers: without them a cross-origin page's cached answer is unreadable.
     // The digest is Node's own SHA-1, computed in place: WebCrypto's (Hono's default) runs each one as
     // a job on the thread pool, which bench:api's CPU profile showed costing more than the hash.
