@@ -3,10 +3,11 @@
  *
  * Creates its own database on the DATABASE_URL server (never DATABASE_URL's own database),
  * migrates it, seeds 1M tickets / 20k customers / ~5.2M messages through the bypass connection,
- * reads its tables and indexes into the page cache before each query (support/prewarm.ts: every run
- * starts warm, a reused database too), then times each read under RLS (withClaims + Drizzle, as
- * the server will) beside the same rows read by hand on the bypass connection, checks both return the same ids, prints p50/p99/mean,
- * the ratios and PASS/MISS against the targets (printed, not asserted), and drops the database.
+ * reads its tables and indexes into the page cache before each query (support/prewarm.ts: every
+ * run starts warm, a reused database too), then times each read under RLS (withClaims + Drizzle,
+ * as the server will) beside the same rows read by hand on the bypass connection, checks both
+ * return the same ids, prints p50/p99/mean, the ratios and PASS/MISS against the targets (printed,
+ * not asserted), and drops the database.
  *
  * Environment:
  *   DATABASE_URL          PostgreSQL server to create the bench database on (required).

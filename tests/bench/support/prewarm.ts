@@ -31,14 +31,13 @@ export async function prewarmPageCache(db: Database, schemas: string[] = ['publi
   } catch (error) {
     return { seconds: (performance.now() - started) / 1000, skipped: `pg_prewarm is not available (${error instanceof Error ? error.message : String(error)})` };
   }
-  const [row] = await queryRows<{ blocks: string | number | null }>(
+  const [row] = await queryRows<{ bytes: string | number | null }>(
     db,
-    sql`select sum(pg_prewarm(c.oid, 'read')) as blocks
+    sql`select sum(pg_prewarm(c.oid, 'read')) * current_setting('block_size')::bigint as bytes
         from pg_class c join pg_namespace n on n.oid = c.relnamespace
         where n.nspname in ${schemas} and c.relkind in ('r', 'i', 'm') and c.relpersistence = 'p'`,
   );
-  const [size] = await queryRows<{ block_size: string }>(db, sql`select current_setting('block_size') as block_size`);
-  return { bytes: Number(row?.blocks ?? 0) * Number(size!.block_size), seconds: (performance.now() - started) / 1000 };
+  return { bytes: Number(row?.bytes ?? 0), seconds: (performance.now() - started) / 1000 };
 }
 
 export function describePrewarm(report: PrewarmReport): string {
